@@ -1,0 +1,7 @@
+module github.com/weldgo/weld/examples/imgserver/api
+
+go 1.24
+
+require github.com/weldgo/weld/sdk v0.0.0-00010101000000-000000000000
+
+replace github.com/weldgo/weld/sdk => ../../../sdk

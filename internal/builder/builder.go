@@ -1,0 +1,181 @@
+// Package builder runs a whole weld build: it resolves the composition once
+// and compiles it for each requested target. It is the engine behind the
+// CLI's build and run commands.
+package builder
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+
+	"github.com/weldgo/weld/internal/compose"
+	"github.com/weldgo/weld/internal/gobuild"
+	"github.com/weldgo/weld/internal/spec"
+)
+
+// Options configures a build.
+type Options struct {
+	Spec *spec.Spec
+	Go   *gobuild.Runner
+	// OutDir receives one directory per target; "dist" by default.
+	OutDir  string
+	Targets []gobuild.Target
+	// AllowAppUpgrade lets plugins raise the app's version.
+	AllowAppUpgrade bool
+	// KeepWork leaves the work directory in place and reports it.
+	KeepWork bool
+	Steps    *Steps
+}
+
+// Artifact is a built binary.
+type Artifact struct {
+	Target gobuild.Target
+	Path   string
+}
+
+// Session is a resolved composition and the work directory it lives in.
+type Session struct {
+	Comp    *compose.Composition
+	WorkDir string
+	opts    Options
+}
+
+// Open resolves the composition. Close the session to remove its work
+// directory.
+func Open(ctx context.Context, o Options) (*Session, error) {
+	work, err := os.MkdirTemp("", "weld-")
+	if err != nil {
+		return nil, fmt.Errorf("creating work directory: %w", err)
+	}
+	s := &Session{WorkDir: work, opts: o}
+	detail := fmt.Sprintf("%s + %d plugins", o.Spec.App.Module, len(o.Spec.Plugins))
+	done := o.Steps.Start("resolving", detail)
+	s.Comp, err = compose.Resolve(ctx, s.composeOptions())
+	done()
+	if err != nil {
+		s.Close()
+		return nil, err
+	}
+	for _, l := range s.Comp.Lifts {
+		o.Steps.Warn(fmt.Sprintf("%s lifts %s from %s to %s (see: weld why %s)", strings.Join(l.By, ", "), l.Path, l.From, l.To, l.Path))
+	}
+	return s, nil
+}
+
+func (s *Session) composeOptions() compose.Options {
+	return compose.Options{
+		Spec: s.opts.Spec, Go: s.opts.Go, WorkDir: s.WorkDir,
+		AllowAppUpgrade: s.opts.AllowAppUpgrade, Warn: s.opts.Steps.Warn,
+	}
+}
+
+// Why explains a module's selected version.
+func (s *Session) Why(ctx context.Context, path string) (string, error) {
+	return s.Comp.Why(ctx, s.composeOptions(), path)
+}
+
+// Close removes the work directory, unless it is to be kept.
+func (s *Session) Close() {
+	if s.opts.KeepWork {
+		s.opts.Steps.Note("work directory: " + s.WorkDir)
+		return
+	}
+	os.RemoveAll(s.WorkDir)
+}
+
+// Build compiles the composition for every target.
+func (s *Session) Build(ctx context.Context) ([]Artifact, error) {
+	var out []Artifact
+	for _, t := range s.opts.Targets {
+		a, err := s.buildTarget(ctx, t)
+		if err != nil {
+			return nil, fmt.Errorf("building %s: %w", t, err)
+		}
+		out = append(out, a)
+	}
+	return out, nil
+}
+
+func (s *Session) buildTarget(ctx context.Context, t gobuild.Target) (Artifact, error) {
+	c, sp := s.Comp, s.opts.Spec
+	dirName := sp.Name + "_" + t.OS + "_" + t.Arch
+	if t.Variant != "" {
+		dirName += "_" + t.Variant
+	}
+	outDir := s.opts.OutDir
+	if outDir == "" {
+		outDir = "dist"
+	}
+	a := Artifact{Target: t, Path: filepath.Join(outDir, dirName, sp.Name+t.ExeSuffix())}
+	cgo, err := s.cgoSetting(t)
+	if err != nil {
+		return a, err
+	}
+	env := append(append([]string(nil), sp.Build.Env...), "CGO_ENABLED="+cgo)
+	done := s.opts.Steps.Start("compiling", t.String())
+	err = s.opts.Go.Build(ctx, gobuild.Request{
+		Dir: c.BuildDir, Package: c.MainPackage, Files: c.Overlay, Overlay: c.InPlace,
+		ScratchDir: s.WorkDir, Target: t, Tags: sp.Build.Tags, Ldflags: sp.Build.Ldflags,
+		Env: env, Output: a.Path,
+	})
+	done()
+	if err != nil {
+		return a, s.explainCompileError(err)
+	}
+	return a, nil
+}
+
+// cgoSetting decides CGO_ENABLED. In auto mode cgo is on only when a
+// composed non-standard package has cgo files, so that pure-Go
+// compositions come out static.
+func (s *Session) cgoSetting(t gobuild.Target) (string, error) {
+	switch s.opts.Spec.Build.Cgo {
+	case spec.CgoOn:
+		return "1", nil
+	case spec.CgoOff:
+		return "0", nil
+	}
+	for _, p := range s.Comp.Packages {
+		if !p.Standard && len(p.CgoFiles) > 0 {
+			if t != HostTarget() {
+				return "", fmt.Errorf("package %s uses cgo, and cross-compiling cgo for %s is not supported yet; build for the host target or remove the plugin", p.ImportPath, t)
+			}
+			return "1", nil
+		}
+	}
+	return "0", nil
+}
+
+var packageHeader = regexp.MustCompile(`(?m)^# (\S+)`)
+
+// explainCompileError names the plugin (or app) whose package failed to
+// compile, before the compiler's own output.
+func (s *Session) explainCompileError(err error) error {
+	ge, ok := err.(*gobuild.Error)
+	if !ok {
+		return err
+	}
+	m := packageHeader.FindStringSubmatch(ge.Stderr)
+	if m == nil {
+		return fmt.Errorf("go build failed:\n%s", strings.TrimSpace(ge.Stderr))
+	}
+	culprit := "package " + m[1]
+	for _, p := range s.Comp.Packages {
+		if p.ImportPath != m[1] || p.Module == nil {
+			continue
+		}
+		culprit = fmt.Sprintf("module %s (package %s)", p.Module.Path, m[1])
+		if p.Module.Path == s.Comp.App.Path {
+			culprit = fmt.Sprintf("app %s (package %s)", p.Module.Path, m[1])
+		}
+		for _, pl := range s.Comp.Plugins {
+			if pl.Module.Path == p.Module.Path {
+				culprit = fmt.Sprintf("plugin %s (%s)", pl.Spec.Source, pl.Spec.Pos)
+			}
+		}
+	}
+	return fmt.Errorf("%s does not compile:\n%s", culprit, strings.TrimSpace(ge.Stderr))
+}

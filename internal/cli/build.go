@@ -1,0 +1,64 @@
+package cli
+
+import (
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/weldgo/weld/internal/builder"
+)
+
+func newBuildCmd() *cobra.Command {
+	var cf composeFlags
+	var outDir string
+	var targets []string
+	cmd := &cobra.Command{
+		Use:   "build [-f weld.yaml] [-o DIR] [--target OS/ARCH]...",
+		Short: "Build the app with its plugins compiled in",
+		Long: `build resolves the composition described by weld.yaml (or by --app and --with)
+and writes DIR/<name>_<goos>_<goarch>/<name> for each target, printing each
+artifact's path.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			s, err := cf.load()
+			if err != nil {
+				return err
+			}
+			o := cf.options(s, cmd.ErrOrStderr())
+			o.OutDir = outDir
+			if len(targets) > 0 {
+				o.Targets = nil
+				for _, t := range targets {
+					tg, err := builder.ParseTarget(t)
+					if err != nil {
+						return err
+					}
+					o.Targets = append(o.Targets, tg)
+				}
+			}
+			arts, err := buildAll(cmd, o)
+			if err != nil {
+				return err
+			}
+			for _, a := range arts {
+				fmt.Fprintln(cmd.OutOrStdout(), a.Path)
+			}
+			return nil
+		},
+	}
+	cf.register(cmd.Flags())
+	cmd.Flags().StringVarP(&outDir, "output", "o", "dist", "output directory")
+	cmd.Flags().StringArrayVar(&targets, "target", nil, "target OS/ARCH[/VARIANT] (repeatable; default: the host)")
+	return cmd
+}
+
+// buildAll resolves and builds, closing the session.
+func buildAll(cmd *cobra.Command, o builder.Options) ([]builder.Artifact, error) {
+	sess, err := builder.Open(cmd.Context(), o)
+	if err != nil {
+		return nil, err
+	}
+	defer sess.Close()
+	return sess.Build(cmd.Context())
+}
+

@@ -1,0 +1,71 @@
+// Package cli wires weld's commands. It parses flags and prints results;
+// the work is done by the builder, compose and inspect packages.
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+
+	"github.com/spf13/cobra"
+
+	"github.com/weldgo/weld/internal/gobuild"
+)
+
+// exitError carries a specific exit code, such as that of a program run by
+// weld run.
+type exitError struct{ code int }
+
+func (e exitError) Error() string { return fmt.Sprintf("exit status %d", e.code) }
+
+// Main runs weld with args and returns the process exit code.
+func Main(args []string, stdout, stderr io.Writer) int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	root := newRoot(stdout, stderr)
+	root.SetArgs(args)
+	err := root.ExecuteContext(ctx)
+	if err == nil {
+		return 0
+	}
+	var ee exitError
+	if errors.As(err, &ee) {
+		return ee.code
+	}
+	fmt.Fprintf(stderr, "weld: %v\n", err)
+	return 1
+}
+
+func newRoot(stdout, stderr io.Writer) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "weld",
+		Short: "Compose a Go application and its plugins into one binary",
+		Long: `weld compiles a Go application together with plugins that are separate Go
+modules, from a weld.yaml manifest or from flags, and builds the result for
+the targets you ship to.`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	root.AddCommand(
+		newBuildCmd(),
+		newRunCmd(),
+		newInspectCmd(),
+		newWhyCmd(),
+		newVersionCmd(),
+	)
+	return root
+}
+
+// runner returns the go command runner for a command's flags.
+func runner(verbose bool, stderr io.Writer) *gobuild.Runner {
+	r := &gobuild.Runner{Env: os.Environ()}
+	if verbose {
+		r.Verbose = stderr
+	}
+	return r
+}

@@ -1,0 +1,97 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/spf13/pflag"
+
+	"github.com/weldgo/weld/internal/builder"
+	"github.com/weldgo/weld/internal/gobuild"
+	"github.com/weldgo/weld/internal/spec"
+)
+
+// composeFlags are the flags shared by the commands that resolve a
+// composition: a manifest, or the same content as flags.
+type composeFlags struct {
+	file            string
+	flags           spec.Flags
+	tags            []string
+	cgo             string
+	allowAppUpgrade bool
+	verbose         bool
+	keepWork        bool
+}
+
+func (f *composeFlags) register(fs *pflag.FlagSet) {
+	fs.StringVarP(&f.file, "file", "f", "", "manifest to read (default weld.yaml)")
+	fs.StringVar(&f.flags.App, "app", "", "app module, as MODULE[@VERSION|=PATH], instead of a manifest")
+	fs.StringVar(&f.flags.Entry, "entry", "", "exported function IMPORTPATH.Func that runs the app (with --app)")
+	fs.StringVar(&f.flags.Package, "package", "", "the app's main package, if not the module root (with --app)")
+	fs.StringArrayVar(&f.flags.With, "with", nil, "plugin module, as MODULE[@VERSION|=PATH] (repeatable, with --app)")
+	fs.StringArrayVar(&f.flags.Replace, "replace", nil, "replace directive OLD[@V]=>NEW[@V] (repeatable, with --app)")
+	fs.StringVar(&f.flags.Name, "name", "", "binary name (with --app; default: the app's last path element)")
+	fs.StringSliceVar(&f.tags, "tags", nil, "build tags (with --app)")
+	fs.StringVar(&f.flags.Build.Ldflags, "ldflags", "", "go build -ldflags (with --app)")
+	fs.StringVar(&f.cgo, "cgo", "", "cgo mode auto, on or off (with --app)")
+	fs.BoolVar(&f.allowAppUpgrade, "allow-app-upgrade", false, "let plugins raise the app module's version")
+	fs.BoolVarP(&f.verbose, "verbose", "v", false, "show the go commands and their output")
+	fs.BoolVar(&f.keepWork, "work", false, "keep the work directory and print its path")
+}
+
+// load returns the Spec from the manifest or from the flags.
+func (f *composeFlags) load() (*spec.Spec, error) {
+	if f.flags.App == "" {
+		if len(f.flags.With) > 0 || f.flags.Entry != "" || f.flags.Package != "" {
+			return nil, errors.New("--with, --entry and --package need --app; or put them in a manifest")
+		}
+		file := f.file
+		if file == "" {
+			file = "weld.yaml"
+			if _, err := os.Stat(file); os.IsNotExist(err) {
+				wd, _ := os.Getwd()
+				return nil, fmt.Errorf("no weld.yaml in %s; pass -f FILE, or --app MODULE[@VERSION|=PATH] with --with for each plugin", wd)
+			}
+		}
+		return spec.Load(file)
+	}
+	if f.file != "" {
+		return nil, errors.New("use either -f or --app, not both")
+	}
+	wd, err := os.Getwd()
+	if err != nil {
+		return nil, err
+	}
+	f.flags.Build.Tags = f.tags
+	f.flags.Build.Cgo = spec.CgoMode(f.cgo)
+	return spec.FromFlags(f.flags, wd)
+}
+
+// options returns builder options for the loaded spec.
+func (f *composeFlags) options(s *spec.Spec, stderr io.Writer) builder.Options {
+	return builder.Options{
+		Spec:            s,
+		Go:              runner(f.verbose, stderr),
+		AllowAppUpgrade: f.allowAppUpgrade,
+		KeepWork:        f.keepWork,
+		Steps:           builder.NewSteps(stderr),
+		Targets:         []gobuild.Target{builder.HostTarget()},
+	}
+}
+
+// moduleRoot finds the directory of the go.mod that governs dir.
+func moduleRoot(dir string) (string, bool) {
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir, true
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", false
+		}
+		dir = parent
+	}
+}

@@ -1,0 +1,74 @@
+package cli
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"github.com/weldgo/weld/internal/inspect"
+)
+
+func newInspectCmd() *cobra.Command {
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "inspect BINARY [--json]",
+		Short: "Show the app, plugins and module versions compiled into a binary",
+		Long: `inspect reads any Go executable (ELF, PE or Mach-O, any architecture): the
+composition that weld recorded in it, and every module version from its
+build info.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			info, err := inspect.Read(args[0])
+			if err != nil {
+				return err
+			}
+			if asJSON {
+				enc := json.NewEncoder(cmd.OutOrStdout())
+				enc.SetIndent("", "  ")
+				return enc.Encode(info)
+			}
+			printInfo(cmd.OutOrStdout(), info)
+			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	return cmd
+}
+
+func printInfo(w io.Writer, info *inspect.Info) {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintf(tw, "binary\t%s\n", info.Path)
+	fmt.Fprintf(tw, "go\t%s\n", info.GoVersion)
+	fmt.Fprintf(tw, "target\t%s\n", info.Target)
+	if r := info.Record; r != nil {
+		fmt.Fprintf(tw, "name\t%s\n", r.Name)
+		fmt.Fprintf(tw, "app\t%s %s\n", r.App.Path, r.App.Version)
+		if r.Entry != "" {
+			fmt.Fprintf(tw, "entry\t%s\n", r.Entry)
+		} else {
+			fmt.Fprintf(tw, "main\t%s\n", r.Main)
+		}
+		fmt.Fprintf(tw, "plugins\t%d\n", len(r.Plugins))
+		for _, p := range r.Plugins {
+			fmt.Fprintf(tw, "  plugin\t%s %s\t%s\n", p.Module.Path, p.Module.Version, p.Package)
+		}
+	} else {
+		fmt.Fprintf(tw, "main\t%s\n", info.Main)
+		fmt.Fprintf(tw, "composition\tnone (not built by weld)\n")
+	}
+	fmt.Fprintf(tw, "modules\t%d\n", len(info.Modules))
+	for _, m := range info.Modules {
+		line := fmt.Sprintf("  mod\t%s %s", m.Path, m.Version)
+		if m.Replace != "" {
+			line += " => " + m.Replace
+		}
+		if m.Sum != "" {
+			line += "\t" + m.Sum
+		}
+		fmt.Fprintln(tw, line)
+	}
+	tw.Flush()
+}

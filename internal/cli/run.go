@@ -1,0 +1,84 @@
+package cli
+
+import (
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+
+	"github.com/spf13/cobra"
+	"golang.org/x/mod/modfile"
+
+	"github.com/weldgo/weld/internal/spec"
+)
+
+func newRunCmd() *cobra.Command {
+	var cf composeFlags
+	cmd := &cobra.Command{
+		Use:   "run [-f weld.yaml] [-- ARGS...]",
+		Short: "Build the composition for this machine and run it",
+		Long: `run builds the composition for the host and runs it with ARGS.
+
+Run inside a plugin module's directory with --app, it composes the app with
+that directory as a local plugin: the plugin author's edit-and-run loop.`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			s, err := cf.load()
+			if err != nil {
+				return err
+			}
+			if cf.flags.App != "" {
+				if err := addWorkingModule(s); err != nil {
+					return err
+				}
+			}
+			o := cf.options(s, cmd.ErrOrStderr())
+			tmp, err := os.MkdirTemp("", "weld-run-")
+			if err != nil {
+				return err
+			}
+			defer os.RemoveAll(tmp)
+			o.OutDir = tmp
+			arts, err := buildAll(cmd, o)
+			if err != nil {
+				return err
+			}
+			prog := exec.CommandContext(cmd.Context(), arts[0].Path, args...)
+			prog.Stdin, prog.Stdout, prog.Stderr = os.Stdin, cmd.OutOrStdout(), cmd.ErrOrStderr()
+			if err := prog.Run(); err != nil {
+				var ee *exec.ExitError
+				if errors.As(err, &ee) {
+					return exitError{code: ee.ExitCode()}
+				}
+				return err
+			}
+			return nil
+		},
+	}
+	cf.register(cmd.Flags())
+	return cmd
+}
+
+// addWorkingModule adds the module in the working directory as a local
+// plugin, unless it is the app or already listed.
+func addWorkingModule(s *spec.Spec) error {
+	root, ok := moduleRoot(s.Dir)
+	if !ok {
+		return nil
+	}
+	data, err := os.ReadFile(filepath.Join(root, "go.mod"))
+	if err != nil {
+		return err
+	}
+	path := modfile.ModulePath(data)
+	if path == "" || path == s.App.Module {
+		return nil
+	}
+	for _, p := range s.Plugins {
+		if p.Module == path {
+			return nil
+		}
+	}
+	p := spec.Plugin{Source: spec.Source{Module: path, Dir: root, RelDir: root, Pos: spec.Pos{File: "working directory"}}}
+	s.Plugins = append(s.Plugins, p)
+	return s.Validate()
+}

@@ -1,0 +1,192 @@
+package compose
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"golang.org/x/mod/modfile"
+)
+
+// assemble produces the composed go.mod, go.sum and generated file, keyed
+// by the path they take in the build directory.
+func (c *Composition) assemble(wm *workModule) error {
+	workMod, err := os.ReadFile(filepath.Join(c.work, "go.mod"))
+	if err != nil {
+		return err
+	}
+	workFile, err := modfile.Parse("go.mod", workMod, nil)
+	if err != nil {
+		return err
+	}
+	workSum, err := readIfExists(filepath.Join(c.work, "go.sum"))
+	if err != nil {
+		return err
+	}
+	var imports []string
+	for _, p := range c.Plugins {
+		imports = append(imports, p.Package)
+	}
+	params := FileParams{Imports: imports, UseSDK: c.UsesSDK}
+	c.Overlay = map[string][]byte{}
+
+	var f *modfile.File
+	var genDir string
+	if c.Spec.App.Entry != "" {
+		// The scratch module becomes the main module, with a generated main.
+		f, genDir = workFile, c.work
+		c.BuildDir, c.MainPackage = c.work, wm.path
+		params.EntryPackage, params.EntryFunc = c.Spec.App.EntryPackage()
+		c.Overlay[filepath.Join(c.work, "go.sum")] = workSum
+	} else {
+		// The app's own module is built in place, its go.mod replaced
+		// through -overlay: the user's tree is only read.
+		c.InPlace = true
+		c.BuildDir, c.MainPackage = c.App.Dir, c.appRootPackage()
+		if !c.App.Local {
+			// go build refuses overlays for files in the module cache, so
+			// a versioned app is built from a copy in the work directory.
+			c.BuildDir = filepath.Join(c.work, "app")
+			if err := copyTree(c.App.Dir, c.BuildDir); err != nil {
+				return fmt.Errorf("copying app %s@%s: %w", c.App.Path, c.App.Version, err)
+			}
+		}
+		f, _, err = readModFile(c.BuildDir, c.App.Path)
+		if err != nil {
+			return err
+		}
+		genDir = filepath.Join(c.BuildDir, filepath.FromSlash(strings.TrimPrefix(strings.TrimPrefix(c.MainPackage, c.App.Path), "/")))
+		if _, err := os.Stat(filepath.Join(genDir, GeneratedFileName)); err == nil {
+			return fmt.Errorf("%s already exists in the app's main package; weld generates that file, so rename yours", filepath.Join(genDir, GeneratedFileName))
+		}
+		appSum, err := readIfExists(filepath.Join(c.BuildDir, "go.sum"))
+		if err != nil {
+			return err
+		}
+		c.Overlay[filepath.Join(c.BuildDir, "go.sum")] = mergeSums(appSum, workSum)
+		for _, r := range f.Replace {
+			_ = f.DropReplace(r.Old.Path, r.Old.Version)
+		}
+		for _, e := range f.Exclude {
+			_ = f.DropExclude(e.Mod.Path, e.Mod.Version)
+		}
+		if err := applyDirectives(f, wm.replaces, wm.excludes); err != nil {
+			return err
+		}
+	}
+	if err := requireBuildList(f, c.BuildList, c.App.Path, workFile); err != nil {
+		return err
+	}
+	f.Cleanup()
+	c.Overlay[filepath.Join(c.BuildDir, "go.mod")] = modfile.Format(f.Syntax)
+
+	params.Record = c.Record()
+	gen, err := GenerateFile(params)
+	if err != nil {
+		return err
+	}
+	c.Overlay[filepath.Join(genDir, GeneratedFileName)] = gen
+	return nil
+}
+
+// requireBuildList makes f require every module of the build list at its
+// selected version, so that the main module's go.mod is complete under
+// module graph pruning, and raises its go directive to the scratch
+// module's, which the go command raised for any plugin that needs it.
+func requireBuildList(f *modfile.File, list []Module, self string, work *modfile.File) error {
+	have := map[string]bool{}
+	for _, r := range f.Require {
+		have[r.Mod.Path] = true
+	}
+	for _, m := range list {
+		if m.Path == self {
+			continue
+		}
+		if have[m.Path] {
+			if err := f.AddRequire(m.Path, m.Version); err != nil {
+				return err
+			}
+		} else {
+			f.AddNewRequire(m.Path, m.Version, true)
+		}
+	}
+	if work.Go != nil && (f.Go == nil || compareGo(work.Go.Version, f.Go.Version) > 0) {
+		if err := f.AddGoStmt(work.Go.Version); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func compareGo(a, b string) int {
+	return strings.Compare(normGo(a), normGo(b))
+}
+
+// normGo pads go versions so that they compare as strings: 1.9 < 1.24.0.
+func normGo(v string) string {
+	var parts []string
+	for _, p := range strings.Split(v, ".") {
+		parts = append(parts, fmt.Sprintf("%06s", p))
+	}
+	for len(parts) < 3 {
+		parts = append(parts, "000000")
+	}
+	return strings.Join(parts, ".")
+}
+
+// mergeSums unions go.sum files, sorted and without duplicates.
+func mergeSums(sums ...[]byte) []byte {
+	seen := map[string]bool{}
+	var lines []string
+	for _, s := range sums {
+		for _, l := range strings.Split(string(s), "\n") {
+			if l = strings.TrimSpace(l); l != "" && !seen[l] {
+				seen[l] = true
+				lines = append(lines, l)
+			}
+		}
+	}
+	sort.Strings(lines)
+	var b bytes.Buffer
+	for _, l := range lines {
+		b.WriteString(l + "\n")
+	}
+	return b.Bytes()
+}
+
+func readIfExists(name string) ([]byte, error) {
+	data, err := os.ReadFile(name)
+	if os.IsNotExist(err) {
+		return nil, nil
+	}
+	return data, err
+}
+
+// copyTree copies the regular files of a module directory, making them
+// writable for the owner (module cache files are read-only).
+func copyTree(src, dst string) error {
+	return filepath.WalkDir(src, func(p string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, err := filepath.Rel(src, p)
+		if err != nil {
+			return err
+		}
+		target := filepath.Join(dst, rel)
+		if d.IsDir() {
+			return os.MkdirAll(target, 0o755)
+		}
+		if !d.Type().IsRegular() {
+			return nil
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(target, data, 0o644)
+	})
+}

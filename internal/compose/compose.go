@@ -1,0 +1,103 @@
+// Package compose turns a Spec into a composition: the go.mod, go.sum and
+// generated Go file that compile an application together with its plugins.
+//
+// Version selection is the Go toolchain's job. compose writes a scratch
+// module in a work directory that requires the app and the plugins, and
+// lets `go mod download`, `go list -mod=mod` and `go mod graph` resolve it.
+// The user's directories are only read.
+package compose
+
+import (
+	"github.com/weldgo/weld/internal/gobuild"
+	"github.com/weldgo/weld/internal/spec"
+)
+
+// Options configures Resolve.
+type Options struct {
+	Spec *spec.Spec
+	Go   *gobuild.Runner
+	// WorkDir is an empty directory that Resolve may write to. It holds
+	// the scratch module, and for entry apps the module that is built.
+	WorkDir string
+	// AllowAppUpgrade lets a plugin raise the app module's version.
+	AllowAppUpgrade bool
+	// Warn receives one line per warning.
+	Warn func(string)
+}
+
+// Module is a resolved module.
+type Module struct {
+	Path    string
+	Version string // the selected version; "" for a local module
+	Dir     string // source directory: local, or in the module cache
+	Local   bool
+}
+
+// RecordVersion is the version written into the composition record.
+func (m Module) RecordVersion() string {
+	if m.Local {
+		return LocalVersion
+	}
+	return m.Version
+}
+
+// Plugin is a resolved plugin.
+type Plugin struct {
+	Spec    spec.Plugin
+	Module  Module
+	Package string
+}
+
+// Lift is a module that the plugins raise above the version that the app
+// alone selects.
+type Lift struct {
+	Path     string
+	From, To string
+	// By lists the plugin modules whose requirements lead to To.
+	By []string
+}
+
+// Composition is a resolved composition, ready to build.
+type Composition struct {
+	Spec    *spec.Spec
+	App     Module
+	Plugins []Plugin
+	// MainPackage is the package that go build compiles: the app's main
+	// package, or the generated main for an entry app.
+	MainPackage string
+	// BuildList is every module in the build except the main module.
+	BuildList []Module
+	// Lifts are the modules raised by plugins, sorted by path.
+	Lifts []Lift
+	// Packages is every package in the build, from go list -deps.
+	Packages []*Package
+	UsesSDK  bool
+
+	// BuildDir is where go build runs: the app's module directory, or
+	// WorkDir for an entry app.
+	BuildDir string
+	// Overlay maps files under BuildDir to their composed content. For an
+	// app built in place these are go.mod, go.sum and the generated file,
+	// passed to go build -overlay; for an entry app they are written to
+	// WorkDir.
+	Overlay map[string][]byte
+	// InPlace is true when the app's own directory is built with -overlay.
+	InPlace bool
+	// Graph is the scratch module's `go mod graph`, loaded on demand.
+	graph [][2]string
+	work  string
+}
+
+// Record returns what the binary will report about itself.
+func (c *Composition) Record() Record {
+	r := Record{Name: c.Spec.Name, App: ModuleVersion{c.App.Path, c.App.RecordVersion()}}
+	if c.Spec.App.Entry != "" {
+		r.Entry = c.Spec.App.Entry
+	} else {
+		r.Main = c.MainPackage
+	}
+	for _, p := range c.Plugins {
+		r.Plugins = append(r.Plugins, RecordPlugin{ModuleVersion{p.Module.Path, p.Module.RecordVersion()}, p.Package})
+	}
+	return r
+}

@@ -1,0 +1,122 @@
+package compose
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+)
+
+func (c *Composition) loadGraph(ctx context.Context, o Options) error {
+	if c.graph != nil {
+		return nil
+	}
+	g, err := moduleGraph(ctx, o.Go, o.WorkDir)
+	if err != nil {
+		return fmt.Errorf("reading the module graph: %w", err)
+	}
+	c.graph = g
+	return nil
+}
+
+// pluginNode is the graph node of a plugin's module.
+func (p Plugin) node() string {
+	if p.Module.Local {
+		return p.Module.Path + "@" + zeroVersion
+	}
+	return p.Module.Path + "@" + p.Module.Version
+}
+
+// pluginsRequiring returns the plugin modules from which a requirement on
+// path@version can be reached.
+func (c *Composition) pluginsRequiring(path, version string) []string {
+	var by []string
+	for _, p := range c.Plugins {
+		if p.Module.Path == "" || p.Module.Path == c.App.Path {
+			continue
+		}
+		if c.pathTo(p.node(), path+"@"+version) != nil {
+			by = append(by, p.Module.Path)
+		}
+	}
+	sort.Strings(by)
+	return dedupe(by)
+}
+
+// pathTo returns the shortest requirement chain from node to target, or nil.
+func (c *Composition) pathTo(from, target string) []string {
+	next := map[string][]string{}
+	for _, e := range c.graph {
+		next[e[0]] = append(next[e[0]], e[1])
+	}
+	prev := map[string]string{from: ""}
+	queue := []string{from}
+	for len(queue) > 0 {
+		n := queue[0]
+		queue = queue[1:]
+		if n == target {
+			var chain []string
+			for ; n != ""; n = prev[n] {
+				chain = append([]string{n}, chain...)
+			}
+			return chain
+		}
+		for _, m := range next[n] {
+			if _, seen := prev[m]; !seen {
+				prev[m] = n
+				queue = append(queue, m)
+			}
+		}
+	}
+	return nil
+}
+
+// Why explains how the composition selects a module's version: what the
+// app alone selects, what the composition selects, and the requirement
+// chains from each plugin that lead to the selected version.
+func (c *Composition) Why(ctx context.Context, o Options, path string) (string, error) {
+	var sel *Module
+	for i := range c.BuildList {
+		if c.BuildList[i].Path == path {
+			sel = &c.BuildList[i]
+		}
+	}
+	if sel == nil {
+		return "", fmt.Errorf("module %s is not in the composition's build list", path)
+	}
+	if err := c.loadGraph(ctx, o); err != nil {
+		return "", err
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s %s\n", path, sel.Version)
+	for _, l := range c.Lifts {
+		if l.Path == path {
+			fmt.Fprintf(&b, "  lifted from %s (the app alone) to %s by %s\n", l.From, l.To, strings.Join(l.By, ", "))
+		}
+	}
+	target := path + "@" + sel.Version
+	roots := []string{c.appNode()}
+	for _, p := range c.Plugins {
+		if p.Module.Path != "" && p.Module.Path != c.App.Path {
+			roots = append(roots, p.node())
+		}
+	}
+	found := false
+	for _, r := range roots {
+		if chain := c.pathTo(r, target); chain != nil {
+			found = true
+			fmt.Fprintf(&b, "  %s\n", strings.Join(chain, " → "))
+		}
+	}
+	if !found {
+		fmt.Fprintf(&b, "  required only by the composition itself\n")
+	}
+	return b.String(), nil
+}
+
+func (c *Composition) appNode() string {
+	if c.App.Local {
+		return c.App.Path + "@" + zeroVersion
+	}
+	return c.App.Path + "@" + c.App.Version
+}

@@ -1,0 +1,88 @@
+// Package gobuild runs the Go toolchain with an explicit environment. Every
+// go command weld runs goes through a Runner, so the environment it sees
+// (GOPROXY, GOFLAGS, GOTOOLCHAIN, GOOS, CGO_ENABLED, ...) is decided in one
+// place and can be shown with -v.
+package gobuild
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"strings"
+)
+
+// Runner runs go commands.
+type Runner struct {
+	// Go is the go command to run; "go" from PATH when empty.
+	Go string
+	// Env is the base environment, usually os.Environ(). Per-call
+	// variables are appended to it and win over it.
+	Env []string
+	// Verbose, when set, receives every command line and the toolchain's
+	// own output as it runs.
+	Verbose io.Writer
+}
+
+// Error is a failed go command, with what it printed on stderr.
+type Error struct {
+	Args   []string
+	Dir    string
+	Stderr string
+	Err    error
+}
+
+func (e *Error) Error() string {
+	msg := strings.TrimSpace(e.Stderr)
+	if msg == "" {
+		msg = e.Err.Error()
+	}
+	return fmt.Sprintf("go %s: %s", strings.Join(e.Args, " "), msg)
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+// Call describes one go command.
+type Call struct {
+	Dir  string
+	Args []string
+	Env  []string // extra KEY=VALUE, appended to Runner.Env
+}
+
+// Run runs the call and returns its standard output.
+func (r *Runner) Run(ctx context.Context, c Call) ([]byte, error) {
+	goCmd := r.Go
+	if goCmd == "" {
+		goCmd = "go"
+	}
+	cmd := exec.CommandContext(ctx, goCmd, c.Args...)
+	cmd.Dir = c.Dir
+	cmd.Env = append(append([]string(nil), r.Env...), c.Env...)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout = &stdout
+	cmd.Stderr = &stderr
+	if r.Verbose != nil {
+		fmt.Fprintf(r.Verbose, "+ cd %s; %s go %s\n", c.Dir, strings.Join(c.Env, " "), strings.Join(c.Args, " "))
+		cmd.Stderr = io.MultiWriter(&stderr, r.Verbose)
+	}
+	if err := cmd.Run(); err != nil {
+		return stdout.Bytes(), &Error{Args: c.Args, Dir: c.Dir, Stderr: stderr.String(), Err: err}
+	}
+	return stdout.Bytes(), nil
+}
+
+// Getenv returns the value of key in the runner's base environment,
+// falling back to the process environment.
+func (r *Runner) Getenv(key string) string {
+	for i := len(r.Env) - 1; i >= 0; i-- {
+		if k, v, ok := strings.Cut(r.Env[i], "="); ok && k == key {
+			return v
+		}
+	}
+	if r.Env == nil {
+		return os.Getenv(key)
+	}
+	return ""
+}

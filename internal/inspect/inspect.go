@@ -1,0 +1,103 @@
+// Package inspect reads what a built binary says about itself: the Go
+// build info that every Go executable carries (any format, any
+// architecture) and the composition record that weld adds.
+package inspect
+
+import (
+	"bytes"
+	"debug/buildinfo"
+	"fmt"
+	"os"
+	"runtime/debug"
+
+	"github.com/weldgo/weld/internal/compose"
+)
+
+// Info describes a binary.
+type Info struct {
+	Path      string          `json:"path"`
+	GoVersion string          `json:"go"`
+	Target    string          `json:"target"`
+	Main      string          `json:"main"`
+	Record    *compose.Record `json:"composition,omitempty"`
+	Modules   []Module        `json:"modules"`
+}
+
+// Module is one module compiled into the binary.
+type Module struct {
+	Path    string `json:"path"`
+	Version string `json:"version"`
+	Sum     string `json:"sum,omitempty"`
+	Replace string `json:"replace,omitempty"`
+}
+
+// Read inspects the binary at path.
+func Read(path string) (*Info, error) {
+	bi, err := buildinfo.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("reading build info of %s: %w", path, err)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	info := &Info{Path: path, GoVersion: bi.GoVersion, Main: bi.Path, Record: findRecord(data)}
+	var goos, goarch, variant string
+	for _, s := range bi.Settings {
+		switch s.Key {
+		case "GOOS":
+			goos = s.Value
+		case "GOARCH":
+			goarch = s.Value
+		case "GOARM":
+			variant = s.Value
+		}
+	}
+	info.Target = goos + "/" + goarch
+	if goarch == "arm" && variant != "" {
+		info.Target += "/" + variant
+	}
+	info.Modules = append(info.Modules, module(&bi.Main))
+	for _, d := range bi.Deps {
+		info.Modules = append(info.Modules, module(d))
+	}
+	return info, nil
+}
+
+func module(m *debug.Module) Module {
+	out := Module{Path: m.Path, Version: m.Version, Sum: m.Sum}
+	if m.Replace != nil {
+		out.Replace = m.Replace.Path
+		if m.Replace.Version != "" && m.Replace.Version != "(devel)" {
+			out.Replace += "@" + m.Replace.Version
+		}
+		if out.Sum == "" {
+			out.Sum = m.Replace.Sum
+		}
+	}
+	return out
+}
+
+// findRecord scans the executable's bytes for the composition record. The
+// record is a single string constant in the binary's read-only data, so it
+// is found the same way in ELF, PE and Mach-O files of any architecture.
+// Candidates that do not parse (such as weld's own copy of the magic
+// string) are skipped.
+func findRecord(data []byte) *compose.Record {
+	magic := []byte(compose.RecordMagic + "\n")
+	end := []byte("\nend\n")
+	for off := 0; ; {
+		i := bytes.Index(data[off:], magic)
+		if i < 0 {
+			return nil
+		}
+		start := off + i
+		j := bytes.Index(data[start:], end)
+		if j >= 0 && j < 1<<16 {
+			if r, err := compose.DecodeRecord(string(data[start : start+j+len(end)])); err == nil {
+				return &r
+			}
+		}
+		off = start + len(magic)
+	}
+}

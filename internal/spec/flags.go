@@ -1,0 +1,72 @@
+package spec
+
+import (
+	"fmt"
+	"path/filepath"
+	"strings"
+)
+
+// Flags is the command-line form of a manifest, for builds without one:
+// weld build --app MODULE[@VERSION|=PATH] --with MODULE[@VERSION|=PATH] ...
+type Flags struct {
+	App     string
+	Entry   string
+	Package string
+	With    []string
+	Name    string
+	Build   Build
+	Replace []string
+}
+
+// FromFlags builds a Spec from flags. Relative paths are resolved against
+// dir, the working directory.
+func FromFlags(f Flags, dir string) (*Spec, error) {
+	s := &Spec{Dir: dir, Name: f.Name, Build: f.Build}
+	app, err := parseSourceFlag(f.App, "--app")
+	if err != nil {
+		return nil, err
+	}
+	s.App = App{Source: app, Entry: f.Entry}
+	s.App.Package = f.Package
+	for i, w := range f.With {
+		p, err := parseSourceFlag(w, fmt.Sprintf("--with #%d", i+1))
+		if err != nil {
+			return nil, err
+		}
+		s.Plugins = append(s.Plugins, Plugin{Source: p})
+	}
+	for i, line := range f.Replace {
+		r, err := parseReplace(line, Pos{File: fmt.Sprintf("--replace #%d", i+1)})
+		if err != nil {
+			return nil, err
+		}
+		s.Replace = append(s.Replace, r)
+	}
+	if err := s.resolveDirs(); err != nil {
+		return nil, err
+	}
+	if err := s.Validate(); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// parseSourceFlag reads MODULE[@VERSION|=PATH]. A bare MODULE means its
+// latest version, as with go get.
+func parseSourceFlag(v, flag string) (Source, error) {
+	pos := Pos{File: flag}
+	if v == "" {
+		return Source{}, errorf(pos, "missing value; expected MODULE[@VERSION|=PATH]")
+	}
+	if mod, dir, ok := strings.Cut(v, "="); ok {
+		if dir == "" {
+			return Source{}, errorf(pos, "%q: empty path after =", v)
+		}
+		return Source{Module: mod, RelDir: filepath.Clean(dir), Pos: pos}, nil
+	}
+	mod, version, ok := strings.Cut(v, "@")
+	if !ok {
+		version = "latest"
+	}
+	return Source{Module: mod, Version: version, Pos: pos}, nil
+}

@@ -1,0 +1,172 @@
+package spec
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	yaml "go.yaml.in/yaml/v4"
+)
+
+// Load reads and validates the manifest at file.
+func Load(file string) (*Spec, error) {
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return nil, fmt.Errorf("reading manifest: %w", err)
+	}
+	dir, err := filepath.Abs(filepath.Dir(file))
+	if err != nil {
+		return nil, fmt.Errorf("reading manifest: %w", err)
+	}
+	return Parse(file, dir, data)
+}
+
+// Parse decodes and validates manifest data. file names the manifest in
+// error positions; dir is the absolute directory that relative paths in the
+// manifest are resolved against.
+func Parse(file, dir string, data []byte) (*Spec, error) {
+	r := nodeReader{file: file}
+	root, err := r.parseDocument(data)
+	if err != nil {
+		return nil, err
+	}
+	s := &Spec{File: file, Dir: dir}
+	var cgo string
+	err = r.fields(root, "the manifest", map[string]func(*yaml.Node) error{
+		"name":    r.str(&s.Name, "name"),
+		"version": r.str(&s.Version, "version"),
+		"app": func(n *yaml.Node) error {
+			s.App.Pos = r.pos(n)
+			return r.fields(n, "app", r.sourceFields(&s.App.Source, "app", map[string]func(*yaml.Node) error{
+				"entry": r.str(&s.App.Entry, "app.entry"),
+			}))
+		},
+		"plugins": r.seq("plugins", func(n *yaml.Node) error {
+			p := Plugin{}
+			p.Pos = r.pos(n)
+			if err := r.fields(n, "a plugin entry", r.sourceFields(&p.Source, "plugin", nil)); err != nil {
+				return err
+			}
+			s.Plugins = append(s.Plugins, p)
+			return nil
+		}),
+		"build": func(n *yaml.Node) error {
+			return r.fields(n, "build", map[string]func(*yaml.Node) error{
+				"tags":    r.strList(&s.Build.Tags, "build.tags"),
+				"ldflags": r.str(&s.Build.Ldflags, "build.ldflags"),
+				"env":     r.env(&s.Build.Env, "build.env"),
+				"cgo":     r.str(&cgo, "build.cgo"),
+			})
+		},
+		"replace": r.seq("replace", func(n *yaml.Node) error {
+			var line string
+			if err := r.str(&line, "replace entries")(n); err != nil {
+				return err
+			}
+			rep, err := parseReplace(line, r.pos(n))
+			if err != nil {
+				return err
+			}
+			s.Replace = append(s.Replace, rep)
+			return nil
+		}),
+		"exclude": r.seq("exclude", func(n *yaml.Node) error {
+			var line string
+			if err := r.str(&line, "exclude entries")(n); err != nil {
+				return err
+			}
+			ex, err := parseExclude(line, r.pos(n))
+			if err != nil {
+				return err
+			}
+			s.Exclude = append(s.Exclude, ex)
+			return nil
+		}),
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.Build.Cgo = CgoMode(cgo)
+	if err := s.resolveDirs(); err != nil {
+		return nil, err
+	}
+	if err := s.Validate(); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// sourceFields returns the handlers for the keys shared by the app and
+// plugin entries, plus any extra ones.
+func (r nodeReader) sourceFields(src *Source, what string, extra map[string]func(*yaml.Node) error) map[string]func(*yaml.Node) error {
+	h := map[string]func(*yaml.Node) error{
+		"module":  r.str(&src.Module, what+".module"),
+		"version": r.str(&src.Version, what+".version"),
+		"path":    r.str(&src.RelDir, what+".path"),
+		"package": r.str(&src.Package, what+".package"),
+	}
+	for k, v := range extra {
+		h[k] = v
+	}
+	return h
+}
+
+// resolveDirs makes every local path absolute, relative to the manifest.
+func (s *Spec) resolveDirs() error {
+	abs := func(src *Source) {
+		if src.RelDir == "" {
+			return
+		}
+		p := src.RelDir
+		if !filepath.IsAbs(p) {
+			p = filepath.Join(s.Dir, p)
+		}
+		src.Dir = filepath.Clean(p)
+	}
+	abs(&s.App.Source)
+	for i := range s.Plugins {
+		abs(&s.Plugins[i].Source)
+	}
+	for i, rep := range s.Replace {
+		if rep.NewVersion == "" && !filepath.IsAbs(rep.NewPath) {
+			s.Replace[i].NewPath = filepath.Join(s.Dir, rep.NewPath)
+		}
+	}
+	return nil
+}
+
+// parseReplace reads "old[@v] => new[@v]", the go.mod replace syntax with
+// @ for versions. A new path that starts with ./ or ../ or / is a directory.
+func parseReplace(line string, pos Pos) (Replace, error) {
+	old, new, ok := strings.Cut(line, "=>")
+	if !ok {
+		return Replace{}, errorf(pos, "replace %q: expected OLD[@VERSION] => NEW[@VERSION]", line)
+	}
+	var r Replace
+	r.Pos = pos
+	r.OldPath, r.OldVersion, _ = strings.Cut(strings.TrimSpace(old), "@")
+	r.NewPath, r.NewVersion, _ = strings.Cut(strings.TrimSpace(new), "@")
+	if r.OldPath == "" || r.NewPath == "" {
+		return Replace{}, errorf(pos, "replace %q: expected OLD[@VERSION] => NEW[@VERSION]", line)
+	}
+	if isDirPath(r.NewPath) && r.NewVersion != "" {
+		return Replace{}, errorf(pos, "replace %q: a directory replacement takes no version", line)
+	}
+	if !isDirPath(r.NewPath) && r.NewVersion == "" {
+		return Replace{}, errorf(pos, "replace %q: a module replacement needs a version (NEW@VERSION); for a directory, start the path with ./ or ../", line)
+	}
+	return r, nil
+}
+
+func parseExclude(line string, pos Pos) (Exclude, error) {
+	path, version, ok := strings.Cut(strings.TrimSpace(line), "@")
+	if !ok || path == "" || version == "" {
+		return Exclude{}, errorf(pos, "exclude %q: expected MODULE@VERSION", line)
+	}
+	return Exclude{Path: path, Version: version, Pos: pos}, nil
+}
+
+func isDirPath(p string) bool {
+	return p == "." || p == ".." || strings.HasPrefix(p, "./") || strings.HasPrefix(p, "../") || filepath.IsAbs(p)
+}

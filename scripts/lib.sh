@@ -1,0 +1,26 @@
+# Shared helpers for the scripts in this directory. Source it; don't run it.
+
+# ensure_packages installs the Debian packages that are missing, with sudo
+# when not root (after saying so), and does nothing when all are present.
+ensure_packages() {
+	local missing=()
+	for p in "$@"; do
+		if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+			missing+=("$p")
+		fi
+	done
+	[ ${#missing[@]} -eq 0 ] && return 0
+	local sudo=()
+	if [ "$(id -u)" -ne 0 ]; then
+		echo "weld: installing ${missing[*]} with sudo (needed by the tests and the example)" >&2
+		sudo=(sudo)
+	else
+		echo "weld: installing ${missing[*]}" >&2
+	fi
+	export DEBIAN_FRONTEND=noninteractive
+	"${sudo[@]}" apt-get update -qq
+	"${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+# The Debian packages that the example and the tests need.
+WELD_PACKAGES=(gcc libc6-dev pkg-config libcairo2-dev)

@@ -1,0 +1,3 @@
+module github.com/weldgo/weld/sdk
+
+go 1.22
