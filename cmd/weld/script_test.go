@@ -38,8 +38,8 @@ func TestScripts(t *testing.T) {
 	goCache := goEnv(t, "GOCACHE")
 	hostModCache := goEnv(t, "GOMODCACHE")
 	testscript.Run(t, testscript.Params{
-		Dir:                 filepath.Join("..", "..", "testdata", "script"),
-		RequireUniqueNames:  true,
+		Dir:                filepath.Join("..", "..", "testdata", "script"),
+		RequireUniqueNames: true,
 		Setup: func(e *testscript.Env) error {
 			e.Setenv("GOPROXY", testproxy.URL(proxy))
 			e.Setenv("GONOSUMDB", "example.com,github.com/weldgo")

@@ -61,4 +61,3 @@ func buildAll(cmd *cobra.Command, o builder.Options) ([]builder.Artifact, error)
 	defer sess.Close()
 	return sess.Build(cmd.Context())
 }
-

@@ -127,7 +127,9 @@ func checkSource(src Source, what string) error {
 
 func within(pkg, mod string) bool { return pkg == mod || strings.HasPrefix(pkg, mod+"/") }
 
-func isExported(name string) bool { return name != "" && strings.ToUpper(name[:1]) == name[:1] && name[:1] != "_" }
+func isExported(name string) bool {
+	return name != "" && strings.ToUpper(name[:1]) == name[:1] && name[:1] != "_"
+}
 
 // defaultName is the binary name Go itself would pick: the last element of
 // the main package path, without a major-version suffix.
