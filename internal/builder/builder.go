@@ -110,7 +110,7 @@ func (s *Session) buildTarget(ctx context.Context, t gobuild.Target) (Artifact, 
 		outDir = "dist"
 	}
 	a := Artifact{Target: t, Path: filepath.Join(outDir, dirName, sp.Name+t.ExeSuffix())}
-	cgo, err := s.cgoSetting(t)
+	cgo, err := s.cgoSetting(ctx, t)
 	if err != nil {
 		return a, err
 	}
@@ -126,27 +126,6 @@ func (s *Session) buildTarget(ctx context.Context, t gobuild.Target) (Artifact, 
 		return a, s.explainCompileError(err)
 	}
 	return a, nil
-}
-
-// cgoSetting decides CGO_ENABLED. In auto mode cgo is on only when a
-// composed non-standard package has cgo files, so that pure-Go
-// compositions come out static.
-func (s *Session) cgoSetting(t gobuild.Target) (string, error) {
-	switch s.opts.Spec.Build.Cgo {
-	case spec.CgoOn:
-		return "1", nil
-	case spec.CgoOff:
-		return "0", nil
-	}
-	for _, p := range s.Comp.Packages {
-		if !p.Standard && len(p.CgoFiles) > 0 {
-			if t != HostTarget() {
-				return "", fmt.Errorf("package %s uses cgo, and cross-compiling cgo for %s is not supported yet; build for the host target or remove the plugin", p.ImportPath, t)
-			}
-			return "1", nil
-		}
-	}
-	return "0", nil
 }
 
 var packageHeader = regexp.MustCompile(`(?m)^# (\S+)`)

@@ -56,6 +56,7 @@ the targets you ship to.`,
 		newRunCmd(),
 		newInspectCmd(),
 		newWhyCmd(),
+		newDepsCmd(),
 		newVersionCmd(),
 	)
 	return root

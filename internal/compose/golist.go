@@ -86,9 +86,11 @@ const listFields = "ImportPath,Name,Standard,DepOnly,Module,Deps,CgoFiles,CgoPkg
 
 // listPackages loads pkgs and all their dependencies in dir. With -mod=mod
 // the go command also records every checksum the build will need in go.sum.
+// cgo is enabled for the listing whatever the environment says, so that
+// cgo files are always seen and C needs can be found before compiling.
 func listPackages(ctx context.Context, r *gobuild.Runner, dir string, pkgs []string) ([]*Package, error) {
 	args := append([]string{"list", "-mod=mod", "-e", "-deps", "-json=" + listFields}, pkgs...)
-	out, err := r.Run(ctx, gobuild.Call{Dir: dir, Args: args})
+	out, err := r.Run(ctx, gobuild.Call{Dir: dir, Args: args, Env: []string{"CGO_ENABLED=1"}})
 	if err != nil {
 		return nil, err
 	}

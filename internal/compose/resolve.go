@@ -288,7 +288,12 @@ func (c *Composition) selectVersions(ctx context.Context, o Options, final, base
 		}
 	}
 	for _, m := range final {
-		if from, ok := base[m.Path]; ok && !m.Main && from != "" && semver.Compare(m.Version, from) > 0 {
+		// A module replaced by a directory is that directory whatever
+		// version is required, and the app's own version is checked above.
+		if m.Main || m.Path == c.App.Path || (m.Replace != nil && m.Replace.Version == "") {
+			continue
+		}
+		if from, ok := base[m.Path]; ok && from != "" && semver.Compare(m.Version, from) > 0 {
 			c.Lifts = append(c.Lifts, Lift{Path: m.Path, From: from, To: m.Version})
 		}
 	}

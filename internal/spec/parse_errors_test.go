@@ -1,0 +1,201 @@
+package spec
+
+import "testing"
+
+// app is a valid app section for error cases that are about other keys.
+const app = "app: {module: example.com/app, version: v1.0.0}"
+
+func TestParseSyntaxAndTypeErrors(t *testing.T) {
+	runParseTests(t, []parseTest{
+		// Malformed YAML: the position is the parser's.
+		{desc: "unclosed flow list", input: "app: [\n",
+			wantErr: "weld.yaml:2:1: malformed YAML: did not find expected node content"},
+		{desc: "unclosed flow mapping", input: "app: {module: x\n",
+			wantErr: "weld.yaml:2:1: malformed YAML: did not find expected ',' or '}'"},
+		{desc: "bad indentation", input: manifest("app:", "  module: x", " version: v1"),
+			wantErr: "weld.yaml:3:2: malformed YAML: did not find expected key"},
+		{desc: "unterminated quote", input: "name: 'weld\n",
+			wantErr: "weld.yaml:2:1: malformed YAML: found unexpected end of stream"},
+		{desc: "tab indentation", input: "\tapp: x\n",
+			wantErr: "weld.yaml:1:1: malformed YAML: found character that cannot start any token"},
+		{desc: "mapping value in a scalar", input: "name: a: b\n",
+			wantErr: "weld.yaml:1:8: malformed YAML: mapping values are not allowed in this context"},
+
+		// Empty and non-mapping documents.
+		{desc: "empty document", input: "",
+			wantErr: "weld.yaml:1:1: empty manifest: expected at least the keys name, app and plugins"},
+		{desc: "only a comment", input: "# nothing here\n",
+			wantErr: "weld.yaml:1:1: empty manifest: expected at least the keys name, app and plugins"},
+		// An explicit empty document is reported as a null root, not as an
+		// empty manifest (see the report: inconsistent with the case above).
+		{desc: "document marker only", input: "---\n",
+			wantErr: "weld.yaml:2:1: the manifest must be a mapping, not empty"},
+		{desc: "top-level list", input: "- app\n- plugins\n",
+			wantErr: "weld.yaml:1:1: the manifest must be a mapping, not a list"},
+		{desc: "top-level scalar", input: "weld\n",
+			wantErr: "weld.yaml:1:1: the manifest must be a mapping, not a str"},
+		{desc: "non-scalar key", input: "? [a]\n: b\n",
+			wantErr: "weld.yaml:1:3: the manifest: keys must be plain words"},
+
+		// Unknown keys, at every level.
+		{desc: "unknown top-level key", input: manifest(app, "plugin: []"),
+			wantErr: `weld.yaml:2:1: unknown key "plugin" in the manifest (known keys: app, build, exclude, name, plugins, replace, version)`},
+		{desc: "unknown app key", input: manifest("app:", "  module: example.com/app", "  ref: main"),
+			wantErr: `weld.yaml:3:3: unknown key "ref" in app (known keys: entry, module, package, path, version)`},
+		{desc: "unknown plugin key", input: manifest(app, "plugins:", "  - module: example.com/p", "    entry: example.com/p.Main"),
+			wantErr: `weld.yaml:4:5: unknown key "entry" in a plugin entry (known keys: module, package, path, version)`},
+		{desc: "unknown build key", input: manifest(app, "build:", "  flags: -v"),
+			wantErr: `weld.yaml:3:3: unknown key "flags" in build (known keys: cgo, env, ldflags, tags)`},
+		{desc: "numeric key", input: manifest(app, "1: x"),
+			wantErr: `weld.yaml:2:1: unknown key "1" in the manifest (known keys: app, build, exclude, name, plugins, replace, version)`},
+
+		// Repeated keys.
+		{desc: "repeated top-level key", input: manifest(app, "name: a", "name: b"),
+			wantErr: `weld.yaml:3:1: key "name" repeated in the manifest (first at line 2)`},
+		{desc: "repeated app key", input: manifest("app:", "  module: example.com/app", "  version: v1.0.0", "  module: example.com/other"),
+			wantErr: `weld.yaml:4:3: key "module" repeated in app (first at line 2)`},
+		{desc: "repeated plugin key", input: manifest(app, "plugins:", "  - module: example.com/p", "    version: v1.0.0", "    version: v1.1.0"),
+			wantErr: `weld.yaml:5:5: key "version" repeated in a plugin entry (first at line 4)`},
+		{desc: "repeated build key", input: manifest(app, "build:", "  cgo: on", "  cgo: off"),
+			wantErr: `weld.yaml:4:3: key "cgo" repeated in build (first at line 3)`},
+		{desc: "repeated env variable", input: manifest(app, "build:", "  env:", "    A: 1", "    A: 2"),
+			wantErr: "weld.yaml:5:5: build.env: variable A set twice"},
+
+		// Wrong types: a mapping where a string is expected.
+		{desc: "mapping as app.module", input: manifest("app:", "  module: {a: b}"),
+			wantErr: "weld.yaml:2:11: app.module must be a string, not a mapping"},
+		{desc: "mapping as plugin.version", input: manifest(app, "plugins:", "  - module: example.com/p", "    version: {v: 1}"),
+			wantErr: "weld.yaml:4:14: plugin.version must be a string, not a mapping"},
+		{desc: "mapping as replace entry", input: manifest(app, "replace:", "  - {a: b}"),
+			wantErr: "weld.yaml:3:5: replace entries must be a string, not a mapping"},
+		{desc: "list as exclude entry", input: manifest(app, "exclude:", "  - [a]"),
+			wantErr: "weld.yaml:3:5: exclude entries must be a string, not a list"},
+		{desc: "mapping as env value", input: manifest(app, "build:", "  env:", "    A: {b: c}"),
+			wantErr: "weld.yaml:4:8: build.env.A must be a string, not a mapping"},
+		{desc: "list as tag", input: manifest(app, "build:", "  tags: [[a]]"),
+			wantErr: "weld.yaml:3:10: build.tags entries must be a string, not a list"},
+		{desc: "list as name", input: manifest(app, "name: [a, b]"),
+			wantErr: "weld.yaml:2:7: name must be a string, not a list"},
+
+		// Wrong types: a list or scalar where a mapping is expected, and the reverse.
+		{desc: "list as app", input: "app: [example.com/app]\n",
+			wantErr: "weld.yaml:1:6: app must be a mapping, not a list"},
+		{desc: "list as build", input: manifest(app, "build: [netgo]"),
+			wantErr: "weld.yaml:2:8: build must be a mapping, not a list"},
+		{desc: "scalar as plugin entry", input: manifest(app, "plugins:", "  - example.com/p@v1.0.0"),
+			wantErr: "weld.yaml:3:5: a plugin entry must be a mapping, not a str"},
+		{desc: "list as env", input: manifest(app, "build:", "  env: [A=1]"),
+			wantErr: "weld.yaml:3:8: build.env must be a mapping of NAME: value, not a list"},
+		{desc: "mapping as plugins", input: manifest(app, "plugins:", "  p: {module: example.com/p}"),
+			wantErr: "weld.yaml:3:3: plugins must be a list, not a mapping"},
+		{desc: "scalar as replace", input: manifest(app, "replace: example.com/a => ./a"),
+			wantErr: "weld.yaml:2:10: replace must be a list, not a str"},
+		{desc: "mapping as tags", input: manifest(app, "build:", "  tags: {a: b}"),
+			wantErr: "weld.yaml:3:9: build.tags must be a list of strings, not a mapping"},
+		// kindName says "a int"; see the report.
+		{desc: "number as app", input: "app: 42\n",
+			wantErr: "weld.yaml:1:6: app must be a mapping, not a int"},
+
+		// Null where a value is required.
+		{desc: "null app", input: manifest("app:", "plugins: []"),
+			wantErr: "weld.yaml:1:5: app must be a mapping, not empty"},
+		{desc: "null name", input: manifest(app, "name:"),
+			wantErr: "weld.yaml:2:6: name must be a string, not empty"},
+		{desc: "null app.version", input: manifest("app:", "  module: example.com/app", "  version: ~"),
+			wantErr: "weld.yaml:3:12: app.version must be a string, not empty"},
+		{desc: "null plugin entry", input: manifest(app, "plugins:", "  -"),
+			wantErr: "weld.yaml:3:4: a plugin entry must be a mapping, not empty"},
+		{desc: "null build", input: manifest(app, "build:"),
+			wantErr: "weld.yaml:2:7: build must be a mapping, not empty"},
+		{desc: "null env", input: manifest(app, "build:", "  env:"),
+			wantErr: "weld.yaml:3:7: build.env must be a mapping of NAME: value, not empty"},
+		{desc: "null env value", input: manifest(app, "build:", "  env:", "    FOO:"),
+			wantErr: "weld.yaml:4:9: build.env.FOO must be a string, not empty"},
+		{desc: "invalid env name", input: manifest(app, "build:", "  env:", "    A=B: 1"),
+			wantErr: `weld.yaml:4:5: build.env: invalid variable name "A=B"`},
+	})
+}
+
+func TestParseValidationErrors(t *testing.T) {
+	runParseTests(t, []parseTest{
+		// The app.
+		{desc: "no app at all", input: "name: x\n",
+			wantErr: "weld.yaml: app.module is required: the module path of the application to extend"},
+		{desc: "app without module", input: manifest("app:", "  version: v1.0.0"),
+			wantErr: "weld.yaml:2:3: app.module is required: the module path of the application to extend"},
+		{desc: "invalid app module path", input: manifest("app:", "  module: example.com/my app", "  version: v1.0.0"),
+			wantErr: `weld.yaml:2:3: app: invalid module path: malformed module path "example.com/my app": invalid char ' '`},
+		{desc: "app with version and path", input: manifest("app:", "  module: example.com/app", "  version: v1.0.0", "  path: ../app"),
+			wantErr: "weld.yaml:2:3: app has both version and path; keep version to use a published module, or path to use a local directory"},
+		{desc: "app with neither version nor path", input: manifest("app:", "  module: example.com/app"),
+			wantErr: "weld.yaml:2:3: app needs a version (for example latest or v1.2.3) or a path to a local directory"},
+		{desc: "app with package and entry", input: manifest("app:", "  module: example.com/app", "  version: v1", "  package: example.com/app/cmd", "  entry: example.com/app/cmd.Main"),
+			wantErr: "weld.yaml:2:3: app has both package and entry; use package for a main package or entry for an exported function, not both"},
+		{desc: "entry not exported", input: manifest("app:", "  module: example.com/app", "  version: v1", "  entry: example.com/app/cmd.main"),
+			wantErr: `weld.yaml:2:3: app.entry "example.com/app/cmd.main" must be IMPORTPATH.Func with an exported function, for example example.com/app/cmd.Main`},
+		{desc: "entry without a dot", input: manifest("app:", "  module: example.com/app", "  version: v1", "  entry: Main"),
+			wantErr: `weld.yaml:2:3: app.entry "Main" must be IMPORTPATH.Func with an exported function, for example example.com/app/cmd.Main`},
+		{desc: "entry without a function", input: manifest("app:", "  module: example.com/app", "  version: v1", "  entry: example.com/app/cmd"),
+			wantErr: `weld.yaml:2:3: app.entry "example.com/app/cmd" must be IMPORTPATH.Func with an exported function, for example example.com/app/cmd.Main`},
+		{desc: "entry not in module", input: manifest("app:", "  module: example.com/app", "  version: v1", "  entry: example.com/application/cmd.Main"),
+			wantErr: `weld.yaml:2:3: app.entry "example.com/application/cmd.Main" is not in the app module example.com/app`},
+		{desc: "app package not in module", input: manifest("app:", "  module: example.com/app", "  version: v1", "  package: example.com/other/cmd"),
+			wantErr: "weld.yaml:2:3: app.package example.com/other/cmd is not in the app module example.com/app"},
+
+		// Plugins.
+		{desc: "plugin with neither module nor package", input: manifest(app, "plugins:", "  - {}"),
+			wantErr: "weld.yaml:3:5: a plugin entry needs module (with version or path), or package for a package of a module already in the build"},
+		{desc: "plugin with version and path", input: manifest(app, "plugins:", "  - module: example.com/p", "    version: v1.0.0", "    path: ./p"),
+			wantErr: "weld.yaml:3:5: plugin example.com/p has both version and path; keep version to use a published module, or path to use a local directory"},
+		{desc: "plugin with neither version nor path", input: manifest(app, "plugins:", "  - module: example.com/p"),
+			wantErr: "weld.yaml:3:5: plugin example.com/p needs a version (for example latest or v1.2.3) or a path to a local directory"},
+		{desc: "plugin package outside its module", input: manifest(app, "plugins:", "  - module: example.com/p", "    version: v1.0.0", "    package: example.com/pp/x"),
+			wantErr: "weld.yaml:3:5: plugin example.com/p: package example.com/pp/x is not in that module"},
+		{desc: "package-only plugin with version", input: manifest(app, "plugins:", "  - package: example.com/app/p", "    version: v1.0.0"),
+			wantErr: "weld.yaml:3:5: plugin example.com/app/p: version and path belong to a module; add module: with the module path"},
+		{desc: "package-only plugin with path", input: manifest(app, "plugins:", "  - package: example.com/app/p", "    path: ./p"),
+			wantErr: "weld.yaml:3:5: plugin example.com/app/p: version and path belong to a module; add module: with the module path"},
+		{desc: "package-only plugin with invalid path", input: manifest(app, "plugins:", "  - package: example.com/a b"),
+			wantErr: `weld.yaml:3:5: plugin package: malformed import path "example.com/a b": invalid char ' '`},
+		{desc: "duplicate plugin", input: manifest(app, "plugins:", "  - {module: example.com/p, version: v1.0.0}", "  - {module: example.com/q, path: ./q}", "  - {module: example.com/p, path: ./p}"),
+			wantErr: "weld.yaml:5:5: plugin example.com/p is listed twice (also at weld.yaml:3:5); remove one of the entries"},
+		{desc: "duplicate plugin by package", input: manifest(app, "plugins:", "  - {module: example.com/p, version: v1.0.0, package: example.com/p/x}", "  - package: example.com/p/x"),
+			wantErr: "weld.yaml:4:5: plugin example.com/p/x is listed twice (also at weld.yaml:3:5); remove one of the entries"},
+		{desc: "plugin is the app module", input: manifest(app, "plugins:", "  - {module: example.com/app, version: v1.0.0}"),
+			wantErr: "weld.yaml:3:5: plugin example.com/app is the app module itself; name one of its packages with package:"},
+
+		// Top-level values checked after decoding carry no line (see the report).
+		{desc: "invalid cgo", input: manifest(app, "build:", "  cgo: maybe"),
+			wantErr: `weld.yaml: build.cgo is "maybe"; use auto, on or off`},
+		{desc: "boolean cgo", input: manifest(app, "build:", "  cgo: true"),
+			wantErr: `weld.yaml: build.cgo is "true"; use auto, on or off`},
+		{desc: "invalid name", input: manifest(app, "name: my app"),
+			wantErr: `weld.yaml: name "my app" is not a valid file name; use letters, digits, '.', '_' and '-'`},
+		{desc: "name starting with a dash", input: manifest(app, "name: -x"),
+			wantErr: `weld.yaml: name "-x" is not a valid file name; use letters, digits, '.', '_' and '-'`},
+		{desc: "version with a slash", input: manifest(app, "version: 1.0/beta"),
+			wantErr: `weld.yaml: version "1.0/beta" must not contain spaces or slashes`},
+
+		// Replace and exclude.
+		{desc: "replace without arrow", input: manifest(app, "replace:", "  - example.com/a ./a"),
+			wantErr: `weld.yaml:3:5: replace "example.com/a ./a": expected OLD[@VERSION] => NEW[@VERSION]`},
+		{desc: "replace without old path", input: manifest(app, "replace:", "  - \" => ./a\""),
+			wantErr: `weld.yaml:3:5: replace " => ./a": expected OLD[@VERSION] => NEW[@VERSION]`},
+		{desc: "replace without new path", input: manifest(app, "replace:", "  - example.com/a =>"),
+			wantErr: `weld.yaml:3:5: replace "example.com/a =>": expected OLD[@VERSION] => NEW[@VERSION]`},
+		{desc: "replace directory with version", input: manifest(app, "replace:", "  - example.com/a => ./a@v1.0.0"),
+			wantErr: `weld.yaml:3:5: replace "example.com/a => ./a@v1.0.0": a directory replacement takes no version`},
+		{desc: "replace module without version", input: manifest(app, "replace:", "  - example.com/a => example.com/b"),
+			wantErr: `weld.yaml:3:5: replace "example.com/a => example.com/b": a module replacement needs a version (NEW@VERSION); for a directory, start the path with ./ or ../`},
+		{desc: "replace with invalid old path", input: manifest(app, "replace:", "  - example.com/a b => ./a"),
+			wantErr: `weld.yaml:3:5: replace: malformed import path "example.com/a b": invalid char ' '`},
+		{desc: "exclude without version", input: manifest(app, "exclude:", "  - example.com/a"),
+			wantErr: `weld.yaml:3:5: exclude "example.com/a": expected MODULE@VERSION`},
+		{desc: "exclude with empty version", input: manifest(app, "exclude:", "  - example.com/a@"),
+			wantErr: `weld.yaml:3:5: exclude "example.com/a@": expected MODULE@VERSION`},
+		{desc: "exclude with a query instead of a version", input: manifest(app, "exclude:", "  - example.com/a@latest"),
+			wantErr: `weld.yaml:3:5: exclude: example.com/a@latest: invalid version: not a semantic version`},
+		{desc: "exclude with the wrong major version", input: manifest(app, "exclude:", "  - example.com/a/v2@v1.0.0"),
+			wantErr: `weld.yaml:3:5: exclude: example.com/a/v2@v1.0.0: invalid version: should be v2, not v1`},
+	})
+}
