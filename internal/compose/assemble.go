@@ -3,6 +3,7 @@ package compose
 import (
 	"bytes"
 	"fmt"
+	"go/version"
 	"os"
 	"path/filepath"
 	"sort"
@@ -122,19 +123,7 @@ func requireBuildList(f *modfile.File, list []Module, self string, work *modfile
 }
 
 func compareGo(a, b string) int {
-	return strings.Compare(normGo(a), normGo(b))
-}
-
-// normGo pads go versions so that they compare as strings: 1.9 < 1.24.0.
-func normGo(v string) string {
-	var parts []string
-	for _, p := range strings.Split(v, ".") {
-		parts = append(parts, fmt.Sprintf("%06s", p))
-	}
-	for len(parts) < 3 {
-		parts = append(parts, "000000")
-	}
-	return strings.Join(parts, ".")
+	return version.Compare("go"+a, "go"+b)
 }
 
 // mergeSums unions go.sum files, sorted and without duplicates.

@@ -8,7 +8,6 @@ import (
 
 	"golang.org/x/mod/modfile"
 	"golang.org/x/mod/module"
-	"golang.org/x/mod/semver"
 )
 
 // zeroVersion is the placeholder version the go command itself uses for a
@@ -42,7 +41,7 @@ func (w *workModule) require(path, version string) { w.requires[path] = version 
 
 // raiseGo makes the go directive at least v.
 func (w *workModule) raiseGo(v string) {
-	if v != "" && (w.goVersion == "" || semver.Compare("v"+v, "v"+w.goVersion) > 0) {
+	if v != "" && (w.goVersion == "" || compareGo(v, w.goVersion) > 0) {
 		w.goVersion = v
 	}
 }

@@ -1,6 +1,7 @@
 package spec
 
 import (
+	"go/token"
 	"path"
 	"regexp"
 	"strings"
@@ -50,10 +51,21 @@ func (s *Spec) Validate() error {
 		if err := module.CheckImportPath(r.OldPath); err != nil {
 			return errorf(r.Pos, "replace: %v", err)
 		}
+		if r.OldVersion != "" && module.CanonicalVersion(r.OldVersion) != r.OldVersion {
+			return errorf(r.Pos, "replace: version %q of %s must be a full version such as v1.2.3", r.OldVersion, r.OldPath)
+		}
+		if r.NewVersion != "" {
+			if err := module.Check(r.NewPath, r.NewVersion); err != nil || module.CanonicalVersion(r.NewVersion) != r.NewVersion {
+				return errorf(r.Pos, "replace: %s@%s is not a module at a full version such as v1.2.3", r.NewPath, r.NewVersion)
+			}
+		}
 	}
 	for _, e := range s.Exclude {
 		if err := module.Check(e.Path, e.Version); err != nil {
 			return errorf(e.Pos, "exclude: %v", err)
+		}
+		if module.CanonicalVersion(e.Version) != e.Version {
+			return errorf(e.Pos, "exclude: version %q of %s must be a full version such as v1.2.3", e.Version, e.Path)
 		}
 	}
 	return nil
@@ -76,7 +88,7 @@ func (s *Spec) validateApp() error {
 			return errorf(a.Pos, "app has both package and entry; use package for a main package or entry for an exported function, not both")
 		}
 		pkg, fn := a.EntryPackage()
-		if pkg == "" || !isExported(fn) || module.CheckImportPath(pkg) != nil {
+		if pkg == "" || !token.IsExported(fn) || !token.IsIdentifier(fn) || module.CheckImportPath(pkg) != nil {
 			return errorf(a.Pos, "app.entry %q must be IMPORTPATH.Func with an exported function, for example %s/cmd.Main", a.Entry, a.Module)
 		}
 		if !within(pkg, a.Module) {
@@ -126,10 +138,6 @@ func checkSource(src Source, what string) error {
 }
 
 func within(pkg, mod string) bool { return pkg == mod || strings.HasPrefix(pkg, mod+"/") }
-
-func isExported(name string) bool {
-	return name != "" && strings.ToUpper(name[:1]) == name[:1] && name[:1] != "_"
-}
 
 // defaultName is the binary name Go itself would pick: the last element of
 // the main package path, without a major-version suffix.

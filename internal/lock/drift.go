@@ -1,0 +1,139 @@
+package lock
+
+import (
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"github.com/weldgo/weld/internal/spec"
+)
+
+// Roots returns the app and plugin entries as the lock records them, from
+// the manifest alone (Version is left empty).
+func Roots(s *spec.Spec) (app Root, plugins []Root) {
+	app = root(s, s.App.Source)
+	app.Entry = s.App.Entry
+	for _, p := range s.Plugins {
+		plugins = append(plugins, root(s, p.Source))
+	}
+	return app, plugins
+}
+
+func root(s *spec.Spec, src spec.Source) Root {
+	r := Root{Module: src.Module, Query: src.Version, Package: src.Package}
+	if r.Module == "" {
+		r.Module = "-"
+	}
+	if src.Local() {
+		r.Path = RelPath(s.Dir, src.Dir)
+	}
+	return r
+}
+
+// RelPath writes dir relative to base as ./a/b, slash-separated, so that a
+// lock means the same on every machine and checkout location.
+func RelPath(base, dir string) string {
+	rel, err := filepath.Rel(base, dir)
+	if err != nil {
+		return filepath.ToSlash(dir)
+	}
+	rel = filepath.ToSlash(rel)
+	if rel != "." && !strings.HasPrefix(rel, "../") {
+		rel = "./" + rel
+	}
+	return rel
+}
+
+// Directives returns the manifest's replace and exclude directives in the
+// lock's form.
+func Directives(s *spec.Spec) (replace, exclude []string) {
+	for _, r := range s.Replace {
+		old := r.OldPath
+		if r.OldVersion != "" {
+			old += "@" + r.OldVersion
+		}
+		newPath := r.NewPath
+		if r.NewVersion == "" {
+			newPath = RelPath(s.Dir, r.NewPath)
+		} else {
+			newPath += "@" + r.NewVersion
+		}
+		replace = append(replace, old+" => "+newPath)
+	}
+	for _, e := range s.Exclude {
+		exclude = append(exclude, e.Path+"@"+e.Version)
+	}
+	return replace, exclude
+}
+
+// sameRequest reports whether two roots ask for the same thing, ignoring
+// what they resolved to.
+func sameRequest(a, b Root) bool {
+	return a.Module == b.Module && a.Query == b.Query && a.Path == b.Path && a.Package == b.Package && a.Entry == b.Entry
+}
+
+func describe(r Root) string {
+	switch {
+	case r.Path != "":
+		return r.Key() + " (path " + r.Path + ")"
+	case r.Query != "":
+		return r.Key() + "@" + r.Query
+	}
+	return r.Key()
+}
+
+// Drift lists every way the manifest and the local directories disagree
+// with the lock, one readable line each. skip is passed to HashDir.
+func Drift(s *spec.Spec, l *Lock, skip ...string) []string {
+	var diffs []string
+	app, plugins := Roots(s)
+	if !sameRequest(app, l.App) {
+		diffs = append(diffs, fmt.Sprintf("app changed: weld.lock has %s, the manifest asks for %s", describe(l.App), describe(app)))
+	}
+	locked := map[string]Root{}
+	for _, p := range l.Plugins {
+		locked[p.Key()] = p
+	}
+	wanted := map[string]bool{}
+	for _, p := range plugins {
+		wanted[p.Key()] = true
+		old, ok := locked[p.Key()]
+		switch {
+		case !ok:
+			diffs = append(diffs, fmt.Sprintf("plugin %s added", describe(p)))
+		case !sameRequest(old, p):
+			diffs = append(diffs, fmt.Sprintf("plugin %s changed: weld.lock has %s", describe(p), describe(old)))
+		}
+	}
+	for _, p := range l.Plugins {
+		if !wanted[p.Key()] {
+			diffs = append(diffs, fmt.Sprintf("plugin %s removed", describe(p)))
+		}
+	}
+	if len(diffs) == 0 && len(plugins) == len(l.Plugins) {
+		for i := range plugins {
+			if plugins[i].Key() != l.Plugins[i].Key() {
+				diffs = append(diffs, "plugin order changed")
+				break
+			}
+		}
+	}
+	replace, exclude := Directives(s)
+	if strings.Join(replace, "\n") != strings.Join(l.Replace, "\n") {
+		diffs = append(diffs, "replace directives changed")
+	}
+	if strings.Join(exclude, "\n") != strings.Join(l.Exclude, "\n") {
+		diffs = append(diffs, "exclude directives changed")
+	}
+	for _, m := range l.Locals {
+		dir := filepath.Join(s.Dir, filepath.FromSlash(m.Path))
+		h, err := HashDir(dir, m.Module, skip...)
+		switch {
+		case err != nil:
+			diffs = append(diffs, fmt.Sprintf("local module %s (%s) cannot be read: %v", m.Module, m.Path, err))
+		case h != m.Hash:
+			diffs = append(diffs, fmt.Sprintf("local module %s (%s) changed", m.Module, m.Path))
+		}
+	}
+	return diffs
+}
