@@ -13,6 +13,7 @@ import (
 
 	"github.com/weldgo/weld/internal/compose"
 	"github.com/weldgo/weld/internal/gobuild"
+	"github.com/weldgo/weld/internal/lock"
 	"github.com/weldgo/weld/internal/spec"
 )
 
@@ -28,6 +29,10 @@ type Options struct {
 	// KeepWork leaves the work directory in place and reports it.
 	KeepWork bool
 	Steps    *Steps
+	// LockMode says how weld.lock is used; Update names the modules that
+	// weld update moves (all roots when empty).
+	LockMode LockMode
+	Update   []string
 }
 
 // Artifact is a built binary.
@@ -38,7 +43,9 @@ type Artifact struct {
 
 // Session is a resolved composition and the work directory it lives in.
 type Session struct {
-	Comp    *compose.Composition
+	Comp *compose.Composition
+	// Lock records Comp; it is what weld.lock holds after Open.
+	Lock    *lock.Lock
 	WorkDir string
 	opts    Options
 }
@@ -51,13 +58,26 @@ func Open(ctx context.Context, o Options) (*Session, error) {
 		return nil, fmt.Errorf("creating work directory: %w", err)
 	}
 	s := &Session{WorkDir: work, opts: o}
-	detail := fmt.Sprintf("%s + %d plugins", o.Spec.App.Module, len(o.Spec.Plugins))
-	done := o.Steps.Start("resolving", detail)
-	s.Comp, err = compose.Resolve(ctx, s.composeOptions())
-	done()
+	resolveSpec, st, err := s.prepareLock(ctx)
 	if err != nil {
 		s.Close()
 		return nil, err
+	}
+	co := s.composeOptions()
+	co.Spec = resolveSpec
+	if st.old != nil && len(st.drift) == 0 && o.LockMode != LockUpdate {
+		co.GoSum = []byte(strings.Join(st.old.Sums, "\n") + "\n")
+	}
+	detail := fmt.Sprintf("%s + %d plugins", o.Spec.App.Module, len(o.Spec.Plugins))
+	done := o.Steps.Start("resolving", detail)
+	s.Comp, err = compose.Resolve(ctx, co)
+	done()
+	if err == nil {
+		err = s.finishLock(st)
+	}
+	if err != nil {
+		s.Close()
+		return nil, explainChecksum(err)
 	}
 	for _, l := range s.Comp.Lifts {
 		o.Steps.Warn(fmt.Sprintf("%s lifts %s from %s to %s (see: weld why %s)", strings.Join(l.By, ", "), l.Path, l.From, l.To, l.Path))
@@ -126,6 +146,20 @@ func (s *Session) buildTarget(ctx context.Context, t gobuild.Target) (Artifact, 
 		return a, s.explainCompileError(err)
 	}
 	return a, nil
+}
+
+var checksumMismatch = regexp.MustCompile(`verifying (\S+): checksum mismatch\s+downloaded: (\S+)\s+go.sum:\s+(\S+)`)
+
+// explainChecksum turns the go command's checksum mismatch, which with a
+// lock means the module's content differs from what weld.lock recorded,
+// into one error that names the module.
+func explainChecksum(err error) error {
+	m := checksumMismatch.FindStringSubmatch(err.Error())
+	if m == nil {
+		return err
+	}
+	return fmt.Errorf("module %s does not match weld.lock: its content hashes to %s, the lock says %s; the module was changed after it was locked, so check its origin before running weld lock",
+		m[1], m[2], m[3])
 }
 
 var packageHeader = regexp.MustCompile(`(?m)^# (\S+)`)

@@ -57,6 +57,8 @@ the targets you ship to.`,
 		newInspectCmd(),
 		newWhyCmd(),
 		newDepsCmd(),
+		newLockCmd(),
+		newUpdateCmd(),
 		newVersionCmd(),
 	)
 	return root
@@ -70,3 +72,5 @@ func runner(verbose bool, stderr io.Writer) *gobuild.Runner {
 	}
 	return r
 }
+
+func errorf(format string, args ...any) error { return fmt.Errorf(format, args...) }

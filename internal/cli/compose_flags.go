@@ -24,6 +24,7 @@ type composeFlags struct {
 	allowAppUpgrade bool
 	verbose         bool
 	keepWork        bool
+	locked          bool
 }
 
 func (f *composeFlags) register(fs *pflag.FlagSet) {
@@ -40,6 +41,7 @@ func (f *composeFlags) register(fs *pflag.FlagSet) {
 	fs.BoolVar(&f.allowAppUpgrade, "allow-app-upgrade", false, "let plugins raise the app module's version")
 	fs.BoolVarP(&f.verbose, "verbose", "v", false, "show the go commands and their output")
 	fs.BoolVar(&f.keepWork, "work", false, "keep the work directory and print its path")
+	fs.BoolVar(&f.locked, "locked", false, "fail if weld.lock is missing or does not match the manifest, instead of updating it")
 }
 
 // load returns the Spec from the manifest or from the flags.
@@ -72,7 +74,12 @@ func (f *composeFlags) load() (*spec.Spec, error) {
 
 // options returns builder options for the loaded spec.
 func (f *composeFlags) options(s *spec.Spec, stderr io.Writer) builder.Options {
+	mode := builder.LockUse
+	if f.locked {
+		mode = builder.LockFrozen
+	}
 	return builder.Options{
+		LockMode:        mode,
 		Spec:            s,
 		Go:              runner(f.verbose, stderr),
 		AllowAppUpgrade: f.allowAppUpgrade,

@@ -68,15 +68,23 @@ func (c *Composition) assemble(wm *workModule) error {
 			return err
 		}
 		c.Overlay[filepath.Join(c.BuildDir, "go.sum")] = mergeSums(appSum, workSum)
-		for _, r := range f.Replace {
-			_ = f.DropReplace(r.Old.Path, r.Old.Version)
-		}
-		for _, e := range f.Exclude {
-			_ = f.DropExclude(e.Mod.Path, e.Mod.Version)
-		}
-		if err := applyDirectives(f, wm.replaces, wm.excludes); err != nil {
-			return err
-		}
+	}
+	// The composed go.mod carries every replace and exclude directive of
+	// the composition, with directories written relative to the build
+	// directory: go records replacement paths in the binary, and relative
+	// ones make the bytes independent of where the checkout lives.
+	for _, r := range f.Replace {
+		_ = f.DropReplace(r.Old.Path, r.Old.Version)
+	}
+	for _, e := range f.Exclude {
+		_ = f.DropExclude(e.Mod.Path, e.Mod.Version)
+	}
+	reps, err := c.relocate(wm.replaces)
+	if err != nil {
+		return err
+	}
+	if err := applyDirectives(f, reps, wm.excludes); err != nil {
+		return err
 	}
 	if err := requireBuildList(f, c.BuildList, c.App.Path, workFile); err != nil {
 		return err
@@ -91,6 +99,42 @@ func (c *Composition) assemble(wm *workModule) error {
 	}
 	c.Overlay[filepath.Join(genDir, GeneratedFileName)] = gen
 	return nil
+}
+
+// relocate rewrites directory replacements relative to the build
+// directory. When the build directory is weld's own work directory, each
+// replaced directory is first linked into it, so that the relative path is
+// the same on every build.
+func (c *Composition) relocate(reps []replacement) ([]replacement, error) {
+	out := make([]replacement, len(reps))
+	inWork := c.BuildDir != c.App.Dir
+	for i, r := range reps {
+		out[i] = r
+		if r.New.Version != "" {
+			continue
+		}
+		dir := r.New.Path
+		if inWork {
+			link := filepath.Join(c.work, "locals", strings.ReplaceAll(r.Old.Path, "/", "_"))
+			if err := os.MkdirAll(filepath.Dir(link), 0o755); err != nil {
+				return nil, err
+			}
+			if err := os.Symlink(dir, link); err != nil && !os.IsExist(err) {
+				return nil, fmt.Errorf("linking %s into the work directory: %w", dir, err)
+			}
+			dir = link
+		}
+		rel, err := filepath.Rel(c.BuildDir, dir)
+		if err != nil {
+			return nil, err
+		}
+		rel = filepath.ToSlash(rel)
+		if !strings.HasPrefix(rel, "../") {
+			rel = "./" + rel
+		}
+		out[i].New.Path = rel
+	}
+	return out, nil
 }
 
 // requireBuildList makes f require every module of the build list at its

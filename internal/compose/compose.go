@@ -8,6 +8,8 @@
 package compose
 
 import (
+	"path/filepath"
+
 	"github.com/weldgo/weld/internal/gobuild"
 	"github.com/weldgo/weld/internal/spec"
 )
@@ -23,6 +25,10 @@ type Options struct {
 	AllowAppUpgrade bool
 	// Warn receives one line per warning.
 	Warn func(string)
+	// GoSum seeds the scratch module's go.sum, typically with the sums
+	// from weld.lock, so that the go command verifies every download
+	// against them.
+	GoSum []byte
 }
 
 // Module is a resolved module.
@@ -100,4 +106,9 @@ func (c *Composition) Record() Record {
 		r.Plugins = append(r.Plugins, RecordPlugin{ModuleVersion{p.Module.Path, p.Module.RecordVersion()}, p.Package})
 	}
 	return r
+}
+
+// GoSum returns the composed go.sum.
+func (c *Composition) GoSum() []byte {
+	return c.Overlay[filepath.Join(c.BuildDir, "go.sum")]
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"golang.org/x/mod/modfile"
@@ -24,6 +25,11 @@ func Resolve(ctx context.Context, o Options) (*Composition, error) {
 	wm := newWorkModule("weld.local/"+s.Name, o.Warn)
 	if err := wm.write(o.WorkDir); err != nil {
 		return nil, err
+	}
+	if len(o.GoSum) > 0 {
+		if err := os.WriteFile(filepath.Join(o.WorkDir, "go.sum"), o.GoSum, 0o644); err != nil {
+			return nil, err
+		}
 	}
 
 	// Resolve every versioned source at once; errors come back per module.

@@ -86,3 +86,9 @@ func (r *Runner) Getenv(key string) string {
 	}
 	return ""
 }
+
+// GoEnv returns `go env KEY` as the runner's go command sees it.
+func (r *Runner) GoEnv(ctx context.Context, key string) (string, error) {
+	out, err := r.Run(ctx, Call{Args: []string{"env", key}})
+	return strings.TrimSpace(string(out)), err
+}

@@ -1,0 +1,259 @@
+package builder
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/weldgo/weld/internal/lock"
+	"github.com/weldgo/weld/internal/spec"
+)
+
+// LockMode says how a session treats weld.lock.
+type LockMode int
+
+const (
+	// LockUse builds the locked versions and updates the lock when the
+	// manifest no longer matches it, saying so in one line.
+	LockUse LockMode = iota
+	// LockFrozen fails on any difference instead (--locked, for CI).
+	LockFrozen
+	// LockRelock resolves and writes the lock, pinning the current
+	// toolchain (weld lock).
+	LockRelock
+	// LockUpdate re-resolves the roots named in Options.Update, or all of
+	// them, to the newest versions their queries allow (weld update).
+	LockUpdate
+	// LockNone neither reads nor writes a lock (compositions from flags).
+	LockNone
+)
+
+// lockState is what Open learned from the lock before resolving.
+type lockState struct {
+	file  string
+	old   *lock.Lock
+	drift []string
+	skip  []string
+	goVer string
+}
+
+// prepareLock reads the lock, checks it against the manifest, pins the
+// toolchain and returns the spec to resolve: a copy of the manifest whose
+// unchanged roots are pinned to their locked versions.
+func (s *Session) prepareLock(ctx context.Context) (*spec.Spec, *lockState, error) {
+	o := s.opts
+	st := &lockState{}
+	if out, err := filepath.Abs(outDirOf(o)); err == nil {
+		st.skip = []string{out}
+	}
+	goVer, err := o.Go.GoEnv(ctx, "GOVERSION")
+	if err != nil {
+		return nil, nil, fmt.Errorf("finding the go version: %w", err)
+	}
+	st.goVer = goVer
+	if o.LockMode == LockNone || o.Spec.File == "" {
+		return o.Spec, st, nil
+	}
+	st.file = filepath.Join(o.Spec.Dir, lock.FileName)
+	if st.old, err = lock.Read(st.file); err != nil {
+		return nil, nil, err
+	}
+	if st.old == nil {
+		if o.LockMode == LockFrozen {
+			return nil, nil, fmt.Errorf("--locked: there is no %s; run weld lock", relToCwd(st.file))
+		}
+		return o.Spec, st, nil
+	}
+	st.drift = lock.Drift(o.Spec, st.old, st.skip...)
+	if o.LockMode == LockFrozen && len(st.drift) > 0 {
+		return nil, nil, fmt.Errorf("--locked: %s does not match the manifest:\n\t%s\nrun weld lock", relToCwd(st.file), strings.Join(st.drift, "\n\t"))
+	}
+	if o.LockMode != LockRelock && o.LockMode != LockUpdate && st.old.Go != goVer {
+		if err := s.switchToolchain(ctx, st.old.Go, goVer); err != nil {
+			return nil, nil, err
+		}
+		st.goVer = st.old.Go
+	}
+	return pin(o.Spec, st.old, o), st, nil
+}
+
+// switchToolchain makes every go command run the locked toolchain, which
+// the go command fetches through the module proxy.
+func (s *Session) switchToolchain(ctx context.Context, want, have string) error {
+	mode, err := s.opts.Go.GoEnv(ctx, "GOTOOLCHAIN")
+	if err != nil {
+		return err
+	}
+	if mode == "local" {
+		return fmt.Errorf("weld.lock pins %s, but the go command is %s and GOTOOLCHAIN=local forbids switching; install %s, set GOTOOLCHAIN=auto so that go fetches it, or run weld lock to pin %s",
+			want, have, want, have)
+	}
+	s.opts.Go.Env = append(s.opts.Go.Env, "GOTOOLCHAIN="+want)
+	s.opts.Steps.Note(fmt.Sprintf("using %s, pinned by weld.lock (this go is %s)", want, have))
+	return nil
+}
+
+// pin returns a copy of the manifest with each unchanged versioned root
+// set to its locked version, unless weld update asked to move it.
+func pin(s *spec.Spec, l *lock.Lock, o Options) *spec.Spec {
+	updating := func(module string) bool {
+		if o.LockMode != LockUpdate {
+			return false
+		}
+		if len(o.Update) == 0 {
+			return true
+		}
+		for _, u := range o.Update {
+			if u == module {
+				return true
+			}
+		}
+		return false
+	}
+	cp := *s
+	cp.Plugins = append([]spec.Plugin(nil), s.Plugins...)
+	app, plugins := lock.Roots(s)
+	if app.Query != "" && sameRoot(app, l.App) && !updating(app.Module) {
+		cp.App.Version = l.App.Version
+	}
+	locked := map[string]lock.Root{}
+	for _, p := range l.Plugins {
+		locked[p.Key()] = p
+	}
+	for i, p := range plugins {
+		if old, ok := locked[p.Key()]; ok && p.Query != "" && sameRoot(p, old) && !updating(p.Module) {
+			cp.Plugins[i].Version = old.Version
+		}
+	}
+	return &cp
+}
+
+func sameRoot(a, b lock.Root) bool {
+	return a.Module == b.Module && a.Query == b.Query && a.Path == b.Path && a.Package == b.Package && a.Entry == b.Entry
+}
+
+// finishLock records the resolved composition, writing weld.lock when it
+// changed, and reports what changed.
+func (s *Session) finishLock(st *lockState) error {
+	o := s.opts
+	hashes := map[string]string{}
+	for _, m := range lock.LocalModules(s.Comp) {
+		h, err := lock.HashDir(m.Dir, m.Path, st.skip...)
+		if err != nil {
+			return err
+		}
+		hashes[m.Path] = h
+	}
+	s.Lock = lock.New(o.Spec, s.Comp, st.goVer, hashes)
+	if st.file == "" {
+		return nil
+	}
+	data := s.Lock.Format()
+	if st.old != nil && string(data) == string(st.old.Format()) {
+		return nil
+	}
+	if st.old != nil && o.LockMode == LockFrozen {
+		return fmt.Errorf("--locked: the go command selects a different build list than %s:\n\t%s\nrun weld lock",
+			relToCwd(st.file), strings.Join(moduleChanges(st.old, s.Lock), "\n\t"))
+	}
+	if err := writeAtomic(st.file, data); err != nil {
+		return fmt.Errorf("writing lock: %w", err)
+	}
+	switch {
+	case st.old == nil:
+		o.Steps.Note(fmt.Sprintf("wrote %s", relToCwd(st.file)))
+	case o.LockMode == LockUpdate:
+		changes := moduleChanges(st.old, s.Lock)
+		if len(changes) == 0 {
+			o.Steps.Note("weld update: everything is at the newest allowed version")
+		}
+		for _, c := range changes {
+			o.Steps.Note(c)
+		}
+	default:
+		why := st.drift
+		if len(why) == 0 {
+			why = []string{"resolved again"}
+		}
+		o.Steps.Note(fmt.Sprintf("updated %s: %s", relToCwd(st.file), strings.Join(why, "; ")))
+	}
+	return nil
+}
+
+// moduleChanges lists "path old → new" for every module whose version
+// differs between two locks, including modules added or dropped.
+func moduleChanges(old, new *lock.Lock) []string {
+	versions := func(l *lock.Lock) map[string]string {
+		m := map[string]string{}
+		for _, mod := range l.Modules {
+			m[mod.Path] = mod.Version
+		}
+		return m
+	}
+	a, b := versions(old), versions(new)
+	var paths []string
+	for p := range a {
+		paths = append(paths, p)
+	}
+	for p := range b {
+		if _, ok := a[p]; !ok {
+			paths = append(paths, p)
+		}
+	}
+	sort.Strings(paths)
+	var out []string
+	for _, p := range paths {
+		from, to := a[p], b[p]
+		if from == to {
+			continue
+		}
+		if from == "" {
+			from = "(none)"
+		}
+		if to == "" {
+			to = "(none)"
+		}
+		out = append(out, fmt.Sprintf("%s %s → %s", p, from, to))
+	}
+	return out
+}
+
+// writeAtomic writes data to a temporary file beside name and renames it,
+// so that readers never see a half-written file.
+func writeAtomic(name string, data []byte) error {
+	tmp, err := os.CreateTemp(filepath.Dir(name), "."+filepath.Base(name)+".tmp-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), name)
+}
+
+func relToCwd(p string) string {
+	if wd, err := os.Getwd(); err == nil {
+		if rel, err := filepath.Rel(wd, p); err == nil && !strings.HasPrefix(rel, "..") {
+			return rel
+		}
+	}
+	return p
+}
+
+func outDirOf(o Options) string {
+	if o.OutDir == "" {
+		return "dist"
+	}
+	return o.OutDir
+}

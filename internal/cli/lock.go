@@ -1,0 +1,60 @@
+package cli
+
+import (
+	"github.com/spf13/cobra"
+
+	"github.com/weldgo/weld/internal/builder"
+)
+
+func newLockCmd() *cobra.Command {
+	var cf composeFlags
+	cmd := &cobra.Command{
+		Use:   "lock [-f weld.yaml]",
+		Short: "Resolve the composition and write weld.lock",
+		Long: `lock resolves the composition and writes weld.lock beside the manifest: the
+go toolchain version, the exact version of the app and every plugin, every
+module of the build list with its go.sum hashes, and a content hash of each
+local module. Entries that did not change keep their locked versions.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return openWithLock(cmd, &cf, builder.LockRelock, nil)
+		},
+	}
+	cf.register(cmd.Flags())
+	return cmd
+}
+
+func newUpdateCmd() *cobra.Command {
+	var cf composeFlags
+	cmd := &cobra.Command{
+		Use:   "update [-f weld.yaml] [MODULE...]",
+		Short: "Move plugins to the newest versions the manifest allows",
+		Long: `update re-resolves the named app or plugin modules (all of them when none is
+named) to the newest version their manifest version allows (for example
+latest, or v1 for the newest v1.x.y), rewrites weld.lock and prints
+"module old → new" for every module that changed.`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return openWithLock(cmd, &cf, builder.LockUpdate, args)
+		},
+	}
+	cf.register(cmd.Flags())
+	return cmd
+}
+
+func openWithLock(cmd *cobra.Command, cf *composeFlags, mode builder.LockMode, update []string) error {
+	s, err := cf.load()
+	if err != nil {
+		return err
+	}
+	if s.File == "" {
+		return errorf("a lock needs a manifest: weld.lock is written beside weld.yaml")
+	}
+	o := cf.options(s, cmd.ErrOrStderr())
+	o.LockMode, o.Update = mode, update
+	sess, err := builder.Open(cmd.Context(), o)
+	if err != nil {
+		return err
+	}
+	sess.Close()
+	return nil
+}

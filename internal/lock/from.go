@@ -1,0 +1,57 @@
+package lock
+
+import (
+	"strings"
+
+	"github.com/weldgo/weld/internal/compose"
+	"github.com/weldgo/weld/internal/spec"
+)
+
+// New records a resolved composition of the manifest s (as written, before
+// any version was pinned). goVersion is the toolchain that resolved it;
+// hashes maps each local module's path to its HashDir.
+func New(s *spec.Spec, c *compose.Composition, goVersion string, hashes map[string]string) *Lock {
+	l := &Lock{Go: goVersion}
+	l.App, l.Plugins = Roots(s)
+	l.App.Version = c.App.RecordVersion()
+	for i, p := range c.Plugins {
+		l.Plugins[i].Version = p.Module.RecordVersion()
+		if p.Spec.Module == "" {
+			l.Plugins[i].Version = "-"
+		}
+	}
+	for _, m := range LocalModules(c) {
+		l.Locals = append(l.Locals, LocalModule{Module: m.Path, Path: RelPath(s.Dir, m.Dir), Hash: hashes[m.Path]})
+	}
+	l.Replace, l.Exclude = Directives(s)
+	for _, m := range c.BuildList {
+		l.Modules = append(l.Modules, Module{Path: m.Path, Version: m.Version})
+	}
+	for _, line := range strings.Split(string(c.GoSum()), "\n") {
+		if line = strings.TrimSpace(line); line != "" {
+			l.Sums = append(l.Sums, line)
+		}
+	}
+	return l
+}
+
+// LocalModules returns every module of the composition that is taken from
+// a directory: a local app or plugin, or a directory replacement.
+func LocalModules(c *compose.Composition) []compose.Module {
+	seen := map[string]bool{}
+	var out []compose.Module
+	add := func(m compose.Module) {
+		if m.Local && m.Dir != "" && !seen[m.Path] {
+			seen[m.Path] = true
+			out = append(out, m)
+		}
+	}
+	add(c.App)
+	for _, p := range c.Plugins {
+		add(p.Module)
+	}
+	for _, m := range c.BuildList {
+		add(m)
+	}
+	return out
+}
