@@ -42,6 +42,7 @@ func TestScripts(t *testing.T) {
 		RequireUniqueNames: true,
 		Setup: func(e *testscript.Env) error {
 			e.Setenv("GOPROXY", testproxy.URL(proxy))
+			e.Setenv("PROXY", testproxy.URL(proxy))
 			e.Setenv("GONOSUMDB", "example.com,github.com/weldgo")
 			e.Setenv("GOSUMDB", "off")
 			e.Setenv("GOFLAGS", "-modcacherw")

@@ -65,7 +65,7 @@ func Open(ctx context.Context, o Options) (*Session, error) {
 	}
 	co := s.composeOptions()
 	co.Spec = resolveSpec
-	if st.old != nil && len(st.drift) == 0 && o.LockMode != LockUpdate {
+	if st.old != nil {
 		co.GoSum = []byte(strings.Join(st.old.Sums, "\n") + "\n")
 	}
 	detail := fmt.Sprintf("%s + %d plugins", o.Spec.App.Module, len(o.Spec.Plugins))
@@ -73,7 +73,7 @@ func Open(ctx context.Context, o Options) (*Session, error) {
 	s.Comp, err = compose.Resolve(ctx, co)
 	done()
 	if err == nil {
-		err = s.finishLock(st)
+		err = s.finishLock(ctx, st)
 	}
 	if err != nil {
 		s.Close()

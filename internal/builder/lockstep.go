@@ -137,7 +137,7 @@ func sameRoot(a, b lock.Root) bool {
 
 // finishLock records the resolved composition, writing weld.lock when it
 // changed, and reports what changed.
-func (s *Session) finishLock(st *lockState) error {
+func (s *Session) finishLock(ctx context.Context, st *lockState) error {
 	o := s.opts
 	hashes := map[string]string{}
 	for _, m := range lock.LocalModules(s.Comp) {
@@ -147,12 +147,19 @@ func (s *Session) finishLock(st *lockState) error {
 		}
 		hashes[m.Path] = h
 	}
-	s.Lock = lock.New(o.Spec, s.Comp, st.goVer, hashes)
+	sums, err := s.Comp.Sums(ctx, s.composeOptions())
+	if err != nil {
+		return err
+	}
+	s.Lock = lock.New(o.Spec, s.Comp, st.goVer, hashes, sums)
 	if st.file == "" {
 		return nil
 	}
 	data := s.Lock.Format()
 	if st.old != nil && string(data) == string(st.old.Format()) {
+		if o.LockMode == LockUpdate {
+			o.Steps.Note("weld update: everything is at the newest allowed version")
+		}
 		return nil
 	}
 	if st.old != nil && o.LockMode == LockFrozen {

@@ -120,3 +120,31 @@ func (c *Composition) appNode() string {
 	}
 	return c.App.Path + "@" + c.App.Version
 }
+
+// Sums returns the composed go.sum lines that the module graph still
+// needs: each line's module@version is a node of the graph. A go.sum seeded
+// from an older lock can hold lines for versions no longer required, and
+// those are dropped so that the lock does not grow stale entries.
+func (c *Composition) Sums(ctx context.Context, o Options) ([]string, error) {
+	if err := c.loadGraph(ctx, o); err != nil {
+		return nil, err
+	}
+	nodes := map[string]bool{}
+	for _, e := range c.graph {
+		nodes[e[0]], nodes[e[1]] = true, true
+	}
+	for _, m := range c.BuildList {
+		nodes[m.Path+"@"+m.Version] = true
+	}
+	var out []string
+	for _, line := range strings.Split(string(c.GoSum()), "\n") {
+		f := strings.Fields(line)
+		if len(f) != 3 {
+			continue
+		}
+		if nodes[f[0]+"@"+strings.TrimSuffix(f[1], "/go.mod")] {
+			out = append(out, line)
+		}
+	}
+	return out, nil
+}

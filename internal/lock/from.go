@@ -1,16 +1,15 @@
 package lock
 
 import (
-	"strings"
-
 	"github.com/weldgo/weld/internal/compose"
 	"github.com/weldgo/weld/internal/spec"
 )
 
 // New records a resolved composition of the manifest s (as written, before
 // any version was pinned). goVersion is the toolchain that resolved it;
-// hashes maps each local module's path to its HashDir.
-func New(s *spec.Spec, c *compose.Composition, goVersion string, hashes map[string]string) *Lock {
+// hashes maps each local module's path to its HashDir, and sums are the
+// go.sum lines to record.
+func New(s *spec.Spec, c *compose.Composition, goVersion string, hashes map[string]string, sums []string) *Lock {
 	l := &Lock{Go: goVersion}
 	l.App, l.Plugins = Roots(s)
 	l.App.Version = c.App.RecordVersion()
@@ -27,11 +26,7 @@ func New(s *spec.Spec, c *compose.Composition, goVersion string, hashes map[stri
 	for _, m := range c.BuildList {
 		l.Modules = append(l.Modules, Module{Path: m.Path, Version: m.Version})
 	}
-	for _, line := range strings.Split(string(c.GoSum()), "\n") {
-		if line = strings.TrimSpace(line); line != "" {
-			l.Sums = append(l.Sums, line)
-		}
-	}
+	l.Sums = sums
 	return l
 }
 
