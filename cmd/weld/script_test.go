@@ -54,6 +54,7 @@ func TestScripts(t *testing.T) {
 			// developer's keeps the scripts fast without affecting them.
 			e.Setenv("GOCACHE", goCache)
 			e.Setenv("HOST_GOMODCACHE", hostModCache)
+			e.Setenv("WELD_CACHE", filepath.Join(e.WorkDir, ".weldcache"))
 			e.Setenv("WELD_REPO", repoRoot(t))
 			return nil
 		},

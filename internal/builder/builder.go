@@ -14,6 +14,7 @@ import (
 	"github.com/weldgo/weld/internal/compose"
 	"github.com/weldgo/weld/internal/gobuild"
 	"github.com/weldgo/weld/internal/lock"
+	"github.com/weldgo/weld/internal/outcache"
 	"github.com/weldgo/weld/internal/spec"
 )
 
@@ -48,21 +49,40 @@ type Session struct {
 	Lock    *lock.Lock
 	WorkDir string
 	opts    Options
+	cache   *outcache.Store
+	// goVersion is the toolchain that builds: the locked one.
+	goVersion string
 }
 
 // Open resolves the composition. Close the session to remove its work
 // directory.
 func Open(ctx context.Context, o Options) (*Session, error) {
-	work, err := os.MkdirTemp("", "weld-")
+	s, err := newSession(o)
 	if err != nil {
-		return nil, fmt.Errorf("creating work directory: %w", err)
+		return nil, err
 	}
-	s := &Session{WorkDir: work, opts: o}
 	resolveSpec, st, err := s.prepareLock(ctx)
+	if err == nil {
+		err = s.resolve(ctx, resolveSpec, st)
+	}
 	if err != nil {
 		s.Close()
 		return nil, err
 	}
+	return s, nil
+}
+
+func newSession(o Options) (*Session, error) {
+	work, err := os.MkdirTemp("", "weld-")
+	if err != nil {
+		return nil, fmt.Errorf("creating work directory: %w", err)
+	}
+	return &Session{WorkDir: work, opts: o, cache: outcache.Open()}, nil
+}
+
+// resolve runs the go toolchain's version selection and records the lock.
+func (s *Session) resolve(ctx context.Context, resolveSpec *spec.Spec, st *lockState) error {
+	o := s.opts
 	co := s.composeOptions()
 	co.Spec = resolveSpec
 	if st.old != nil {
@@ -70,19 +90,20 @@ func Open(ctx context.Context, o Options) (*Session, error) {
 	}
 	detail := fmt.Sprintf("%s + %d plugins", o.Spec.App.Module, len(o.Spec.Plugins))
 	done := o.Steps.Start("resolving", detail)
+	var err error
 	s.Comp, err = compose.Resolve(ctx, co)
 	done()
 	if err == nil {
 		err = s.finishLock(ctx, st)
 	}
 	if err != nil {
-		s.Close()
-		return nil, explainChecksum(err)
+		return explainChecksum(err)
 	}
+	s.goVersion = st.goVer
 	for _, l := range s.Comp.Lifts {
 		o.Steps.Warn(fmt.Sprintf("%s lifts %s from %s to %s (see: weld why %s)", strings.Join(l.By, ", "), l.Path, l.From, l.To, l.Path))
 	}
-	return s, nil
+	return nil
 }
 
 func (s *Session) composeOptions() compose.Options {
@@ -106,33 +127,57 @@ func (s *Session) Close() {
 	os.RemoveAll(s.WorkDir)
 }
 
-// Build compiles the composition for every target.
-func (s *Session) Build(ctx context.Context) ([]Artifact, error) {
-	var out []Artifact
-	for _, t := range s.opts.Targets {
-		a, err := s.buildTarget(ctx, t)
-		if err != nil {
-			return nil, fmt.Errorf("building %s: %w", t, err)
+// Build builds the composition for every target. A target whose output
+// is in the cache is copied from there; the composition is resolved only
+// if some target is not, so a build where nothing changed runs no go
+// command but go env.
+func Build(ctx context.Context, o Options) ([]Artifact, error) {
+	s, err := newSession(o)
+	if err != nil {
+		return nil, err
+	}
+	defer s.Close()
+	resolveSpec, st, err := s.prepareLock(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Artifact, len(o.Targets))
+	var todo []int
+	for i, t := range o.Targets {
+		out[i] = s.artifactFor(t)
+		if st.old == nil || len(st.drift) > 0 || !s.fromCache(ctx, st.old, st.goVer, out[i]) {
+			todo = append(todo, i)
 		}
-		out = append(out, a)
+	}
+	if len(todo) == 0 {
+		return out, nil
+	}
+	if err := s.resolve(ctx, resolveSpec, st); err != nil {
+		return nil, err
+	}
+	for _, i := range todo {
+		if err := s.buildTarget(ctx, out[i]); err != nil {
+			return nil, fmt.Errorf("building %s: %w", out[i].Target, err)
+		}
 	}
 	return out, nil
 }
 
-func (s *Session) buildTarget(ctx context.Context, t gobuild.Target) (Artifact, error) {
-	c, sp := s.Comp, s.opts.Spec
+// artifactFor returns where a target's binary goes.
+func (s *Session) artifactFor(t gobuild.Target) Artifact {
+	sp := s.opts.Spec
 	dirName := sp.Name + "_" + t.OS + "_" + t.Arch
 	if t.Variant != "" {
 		dirName += "_" + t.Variant
 	}
-	outDir := s.opts.OutDir
-	if outDir == "" {
-		outDir = "dist"
-	}
-	a := Artifact{Target: t, Path: filepath.Join(outDir, dirName, sp.Name+t.ExeSuffix())}
+	return Artifact{Target: t, Path: filepath.Join(outDirOf(s.opts), dirName, sp.Name+t.ExeSuffix())}
+}
+
+func (s *Session) buildTarget(ctx context.Context, a Artifact) error {
+	c, sp, t := s.Comp, s.opts.Spec, a.Target
 	cgo, err := s.cgoSetting(ctx, t)
 	if err != nil {
-		return a, err
+		return err
 	}
 	env := append(append([]string(nil), sp.Build.Env...), "CGO_ENABLED="+cgo)
 	done := s.opts.Steps.Start("compiling", t.String())
@@ -143,9 +188,10 @@ func (s *Session) buildTarget(ctx context.Context, t gobuild.Target) (Artifact, 
 	})
 	done()
 	if err != nil {
-		return a, s.explainCompileError(err)
+		return s.explainCompileError(err)
 	}
-	return a, nil
+	s.toCache(ctx, a, cgo == "1")
+	return nil
 }
 
 var checksumMismatch = regexp.MustCompile(`verifying (\S+): checksum mismatch\s+downloaded: (\S+)\s+go.sum:\s+(\S+)`)

@@ -52,12 +52,7 @@ artifact's path.`,
 	return cmd
 }
 
-// buildAll resolves and builds, closing the session.
+// buildAll builds every target of o.
 func buildAll(cmd *cobra.Command, o builder.Options) ([]builder.Artifact, error) {
-	sess, err := builder.Open(cmd.Context(), o)
-	if err != nil {
-		return nil, err
-	}
-	defer sess.Close()
-	return sess.Build(cmd.Context())
+	return builder.Build(cmd.Context(), o)
 }

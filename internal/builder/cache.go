@@ -1,0 +1,111 @@
+package builder
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"os"
+	"os/exec"
+	"runtime/debug"
+	"sort"
+	"strings"
+
+	"github.com/weldgo/weld/internal/cdeps"
+	"github.com/weldgo/weld/internal/lock"
+	"github.com/weldgo/weld/internal/outcache"
+)
+
+// keyEnv are the environment variables that change what go build produces
+// beyond the lock and the manifest.
+var keyEnv = []string{
+	"GOFLAGS", "GOEXPERIMENT", "GOAMD64", "GOARM64", "GO386", "GOMIPS", "GOPPC64", "GORISCV64",
+	"CC", "CXX", "CGO_CFLAGS", "CGO_CPPFLAGS", "CGO_CXXFLAGS", "CGO_LDFLAGS",
+	"PKG_CONFIG", "PKG_CONFIG_PATH", "PKG_CONFIG_LIBDIR", "PKG_CONFIG_SYSROOT_DIR",
+}
+
+// outputKey names a target's output by everything that determines it: the
+// lock (versions, hashes, toolchain, local content), the build settings,
+// the target, the relevant environment and weld itself.
+func (s *Session) outputKey(l *lock.Lock, goVersion string, a Artifact) string {
+	sp := s.opts.Spec
+	parts := []string{"weld output v1", weldIdentity(), goVersion, string(l.Format()), a.Target.String(),
+		sp.Name, strings.Join(sp.Build.Tags, ","), sp.Build.Ldflags, strings.Join(sp.Build.Env, "\x00"), string(sp.Build.Cgo)}
+	for _, k := range keyEnv {
+		parts = append(parts, k+"="+s.opts.Go.Getenv(k))
+	}
+	return outcache.Key(parts...)
+}
+
+// weldIdentity distinguishes weld builds, so that a new weld never reuses
+// an old weld's outputs. A development build is identified by its
+// executable's size and time.
+func weldIdentity() string {
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		return bi.Main.Path + "@" + bi.Main.Version
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		return "unknown"
+	}
+	fi, err := os.Stat(exe)
+	if err != nil {
+		return exe
+	}
+	return fmt.Sprintf("devel %d %d", fi.Size(), fi.ModTime().UnixNano())
+}
+
+// fromCache copies a target's cached output into place, if there is one
+// whose C libraries are still the ones it was built against.
+func (s *Session) fromCache(ctx context.Context, l *lock.Lock, goVersion string, a Artifact) bool {
+	key := s.outputKey(l, goVersion, a)
+	bin, meta, ok := s.cache.Get(key)
+	if !ok {
+		return false
+	}
+	if meta.Fingerprint != "" && meta.Fingerprint != s.cFingerprint(ctx, meta.PkgConfig) {
+		return false
+	}
+	if err := outcache.CopyFile(bin, a.Path); err != nil {
+		s.opts.Steps.Warn(fmt.Sprintf("cached output unusable: %v", err))
+		return false
+	}
+	s.opts.Steps.Note(fmt.Sprintf("%-10s %-48s from cache %s", "cached", a.Target, key[:16]))
+	return true
+}
+
+// toCache stores a fresh output. A failure to cache is only a warning.
+func (s *Session) toCache(ctx context.Context, a Artifact, cgo bool) {
+	if s.cache == nil || s.Lock == nil {
+		return
+	}
+	meta := outcache.Meta{Name: s.opts.Spec.Name + a.Target.ExeSuffix(), Target: a.Target.String()}
+	if cgo {
+		for name, lib := range s.CDeps(ctx, a.Target).Libraries {
+			if lib.Found {
+				meta.PkgConfig = append(meta.PkgConfig, name)
+			}
+		}
+		sort.Strings(meta.PkgConfig)
+		meta.Fingerprint = s.cFingerprint(ctx, meta.PkgConfig)
+	}
+	if err := s.cache.Put(s.outputKey(s.Lock, s.goVersion, a), a.Path, meta); err != nil {
+		s.opts.Steps.Warn(fmt.Sprintf("caching %s: %v", a.Path, err))
+	}
+}
+
+// cFingerprint identifies the C side of a cgo build: the compiler and the
+// version and flags of each pkg-config library.
+func (s *Session) cFingerprint(ctx context.Context, libs []string) string {
+	env := append(append([]string(nil), s.opts.Go.Env...), s.opts.Spec.Build.Env...)
+	h := sha256.New()
+	cc := strings.Fields(cCompiler(env))
+	out, _ := exec.CommandContext(ctx, cc[0], append(cc[1:], "--version")...).Output()
+	fmt.Fprintf(h, "cc %s\n", out)
+	pc := cdeps.PkgConfig{Env: env}
+	for _, name := range libs {
+		lib := pc.Lookup(ctx, name)
+		fmt.Fprintf(h, "%s %v %s %s %s\n", name, lib.Found, lib.Version, lib.Cflags, lib.Libs)
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}

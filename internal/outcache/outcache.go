@@ -1,0 +1,146 @@
+// Package outcache keeps built binaries keyed by the content of everything
+// that went into them, like a Nix store path: when a build's key is already
+// present, the binary is copied out and the go toolchain is not run at all.
+//
+// Entries are written under a temporary name and renamed into place, so a
+// reader only ever sees complete entries, and two concurrent builds of the
+// same composition cannot corrupt one another: the second rename finds the
+// entry present and drops its own copy.
+package outcache
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+)
+
+// Store is a directory of cached outputs.
+type Store struct {
+	Dir string
+}
+
+// Meta is stored beside each binary.
+type Meta struct {
+	Name   string `json:"name"`
+	Target string `json:"target"`
+	// PkgConfig lists the pkg-config modules the build used; their current
+	// versions and flags are compared with Fingerprint before an entry is
+	// reused, because a system library upgrade changes the binary without
+	// changing any file weld hashes.
+	PkgConfig   []string `json:"pkgConfig,omitempty"`
+	Fingerprint string   `json:"fingerprint,omitempty"`
+}
+
+// Open returns the store named by $WELD_CACHE, or the user cache
+// directory's weld/out. It returns nil when caching is off
+// (WELD_CACHE=off) or no cache directory can be found.
+func Open() *Store {
+	dir := os.Getenv("WELD_CACHE")
+	switch dir {
+	case "off":
+		return nil
+	case "":
+		base, err := os.UserCacheDir()
+		if err != nil {
+			return nil
+		}
+		dir = filepath.Join(base, "weld")
+	}
+	return &Store{Dir: filepath.Join(dir, "out")}
+}
+
+// Key hashes the parts that determine an output. Each part is length-
+// prefixed so that no two different lists of parts hash alike.
+func Key(parts ...string) string {
+	h := sha256.New()
+	for _, p := range parts {
+		fmt.Fprintf(h, "%d:%s\n", len(p), p)
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// Get returns the cached binary for key and its metadata.
+func (s *Store) Get(key string) (binary string, meta Meta, ok bool) {
+	if s == nil {
+		return "", Meta{}, false
+	}
+	dir := filepath.Join(s.Dir, key)
+	data, err := os.ReadFile(filepath.Join(dir, "meta.json"))
+	if err != nil || json.Unmarshal(data, &meta) != nil {
+		return "", Meta{}, false
+	}
+	binary = filepath.Join(dir, meta.Name)
+	if _, err := os.Stat(binary); err != nil {
+		return "", Meta{}, false
+	}
+	return binary, meta, true
+}
+
+// Put stores a copy of binary under key.
+func (s *Store) Put(key, binary string, meta Meta) error {
+	if s == nil {
+		return nil
+	}
+	if err := os.MkdirAll(s.Dir, 0o755); err != nil {
+		return err
+	}
+	tmp, err := os.MkdirTemp(s.Dir, ".tmp-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmp)
+	if err := CopyFile(binary, filepath.Join(tmp, meta.Name)); err != nil {
+		return err
+	}
+	data, err := json.MarshalIndent(meta, "", "  ")
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(tmp, "meta.json"), data, 0o644); err != nil {
+		return err
+	}
+	err = os.Rename(tmp, filepath.Join(s.Dir, key))
+	if err != nil && (errors.Is(err, os.ErrExist) || isNotEmpty(err)) {
+		return nil // another build stored the same output first
+	}
+	return err
+}
+
+func isNotEmpty(err error) bool {
+	var le *os.LinkError
+	return errors.As(err, &le) && le.Err != nil && le.Err.Error() == "directory not empty"
+}
+
+// CopyFile copies src to dst through a temporary file in dst's directory,
+// so dst is either absent or complete. The copy is executable.
+func CopyFile(src, dst string) error {
+	in, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+		return err
+	}
+	out, err := os.CreateTemp(filepath.Dir(dst), "."+filepath.Base(dst)+".tmp-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(out.Name())
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return err
+	}
+	if err := out.Close(); err != nil {
+		return err
+	}
+	if err := os.Chmod(out.Name(), 0o755); err != nil {
+		return err
+	}
+	return os.Rename(out.Name(), dst)
+}
