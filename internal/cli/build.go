@@ -10,7 +10,7 @@ import (
 
 func newBuildCmd() *cobra.Command {
 	var cf composeFlags
-	var outDir string
+	var outDir, vendorDir string
 	var targets []string
 	cmd := &cobra.Command{
 		Use:   "build [-f weld.yaml] [-o DIR] [--target OS/ARCH]...",
@@ -20,11 +20,17 @@ and writes DIR/<name>_<goos>_<goarch>/<name> for each target, printing each
 artifact's path.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			s, err := cf.load()
-			if err != nil {
-				return err
+			var o builder.Options
+			if vendorDir != "" {
+				// A vendored composition is self-contained: no manifest.
+				o = cf.options(nil, cmd.ErrOrStderr())
+			} else {
+				s, err := cf.load()
+				if err != nil {
+					return err
+				}
+				o = cf.options(s, cmd.ErrOrStderr())
 			}
-			o := cf.options(s, cmd.ErrOrStderr())
 			o.OutDir = outDir
 			if len(targets) > 0 {
 				o.Targets = nil
@@ -36,7 +42,13 @@ artifact's path.`,
 					o.Targets = append(o.Targets, tg)
 				}
 			}
-			arts, err := buildAll(cmd, o)
+			var arts []builder.Artifact
+			var err error
+			if vendorDir != "" {
+				arts, err = builder.BuildVendored(cmd.Context(), o, vendorDir)
+			} else {
+				arts, err = buildAll(cmd, o)
+			}
 			if err != nil {
 				return err
 			}
@@ -49,6 +61,7 @@ artifact's path.`,
 	cf.register(cmd.Flags())
 	cmd.Flags().StringVarP(&outDir, "output", "o", "dist", "output directory")
 	cmd.Flags().StringArrayVar(&targets, "target", nil, "target OS/ARCH[/VARIANT] (repeatable; default: the host)")
+	cmd.Flags().StringVar(&vendorDir, "vendor", "", "build the directory written by weld vendor, offline")
 	return cmd
 }
 

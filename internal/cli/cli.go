@@ -59,6 +59,7 @@ the targets you ship to.`,
 		newDepsCmd(),
 		newLockCmd(),
 		newUpdateCmd(),
+		newVendorCmd(),
 		newVersionCmd(),
 	)
 	return root

@@ -58,6 +58,9 @@ type Request struct {
 	Ldflags    string
 	// Env is extra environment (build.env, CGO_ENABLED, CC, ...).
 	Env []string
+	// ModFlag is the -mod flag; -mod=readonly when empty, so that a
+	// vendor directory in the app is ignored and go.mod is never updated.
+	ModFlag string
 	// Output is the final path of the binary. It is written under a
 	// temporary name and renamed, so a failed build leaves nothing there.
 	Output string
@@ -67,7 +70,11 @@ type Request struct {
 // its inputs: -trimpath removes directories, -buildvcs=false keeps the
 // VCS state of whatever tree the app sits in out of the binary.
 func (r *Runner) Build(ctx context.Context, req Request) error {
-	args := []string{"build", "-trimpath", "-buildvcs=false", "-mod=readonly"}
+	mod := req.ModFlag
+	if mod == "" {
+		mod = "-mod=readonly"
+	}
+	args := []string{"build", "-trimpath", "-buildvcs=false", mod}
 	if len(req.Tags) > 0 {
 		args = append(args, "-tags="+strings.Join(req.Tags, ","))
 	}

@@ -1,0 +1,181 @@
+package builder
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+
+	modzip "golang.org/x/mod/zip"
+
+	"github.com/weldgo/weld/internal/gobuild"
+	"github.com/weldgo/weld/internal/outcache"
+)
+
+// VendorInfoFile describes a vendored composition, so that building it
+// needs nothing but the directory.
+const VendorInfoFile = "weld-vendor.json"
+
+// VendorInfo is the content of VendorInfoFile.
+type VendorInfo struct {
+	Name    string   `json:"name"`
+	Main    string   `json:"main"`
+	Cgo     bool     `json:"cgo"`
+	Tags    []string `json:"tags,omitempty"`
+	Ldflags string   `json:"ldflags,omitempty"`
+	Env     []string `json:"env,omitempty"`
+}
+
+// Vendor writes the composition's complete sources to dir: the main
+// module with its composed go.mod, go.sum and generated file, and a vendor
+// directory made by go mod vendor with every dependency, local plugins
+// included. dir is written under a temporary name and renamed.
+func (s *Session) Vendor(ctx context.Context, dir string) error {
+	c := s.Comp
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return err
+	}
+	tmp, err := os.MkdirTemp(filepath.Dir(abs), "."+filepath.Base(abs)+".tmp-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmp)
+	if err := copyModule(c.BuildDir, tmp); err != nil {
+		return fmt.Errorf("copying %s: %w", c.BuildDir, err)
+	}
+	links, err := s.writeComposedFiles(tmp)
+	if err != nil {
+		return err
+	}
+	done := s.opts.Steps.Start("vendoring", dir)
+	_, err = s.opts.Go.Run(ctx, gobuild.Call{Dir: tmp, Args: []string{"mod", "vendor"}, Env: []string{"GOFLAGS=-mod=mod"}})
+	done()
+	if err != nil {
+		return fmt.Errorf("go mod vendor: %w", err)
+	}
+	// The links served go mod vendor only: a vendored build reads vendor/.
+	if err := os.RemoveAll(links); err != nil {
+		return err
+	}
+	cgo, err := s.cgoSetting(ctx, HostTarget())
+	if err != nil {
+		return err
+	}
+	sp := s.opts.Spec
+	info, _ := json.MarshalIndent(VendorInfo{Name: sp.Name, Main: c.MainPackage, Cgo: cgo == "1",
+		Tags: sp.Build.Tags, Ldflags: sp.Build.Ldflags, Env: sp.Build.Env}, "", "  ")
+	if err := os.WriteFile(filepath.Join(tmp, VendorInfoFile), append(info, '\n'), 0o644); err != nil {
+		return err
+	}
+	if err := os.RemoveAll(abs); err != nil {
+		return err
+	}
+	return os.Rename(tmp, abs)
+}
+
+var replaceDir = regexp.MustCompile(`(?m)^(replace\s+\S+(?:\s+v\S+)?\s+=>\s+|\t\S+(?:\s+v\S+)?\s+=>\s+)(\.{1,2}/\S+)\s*$`)
+
+// writeComposedFiles writes the composed go.mod, go.sum and generated file
+// into the copy. Directory replacements are pointed at links under
+// .weld-local, which mirror the original directories for go mod vendor;
+// the go.mod keeps those stable relative paths.
+func (s *Session) writeComposedFiles(dst string) (string, error) {
+	c := s.Comp
+	links := filepath.Join(dst, ".weld-local")
+	for name, data := range c.Overlay {
+		rel, err := filepath.Rel(c.BuildDir, name)
+		if err != nil {
+			return "", err
+		}
+		if rel == "go.mod" {
+			var linkErr error
+			data = replaceDir.ReplaceAllFunc(data, func(line []byte) []byte {
+				m := replaceDir.FindSubmatch(line)
+				target := filepath.Join(c.BuildDir, filepath.FromSlash(string(m[2])))
+				link := filepath.Join(links, strings.NewReplacer("/", "_", ".", "_").Replace(string(m[2])))
+				if err := os.MkdirAll(links, 0o755); err != nil {
+					linkErr = err
+				}
+				if err := os.Symlink(target, link); err != nil && !os.IsExist(err) {
+					linkErr = err
+				}
+				return append(append([]byte(nil), m[1]...), "./.weld-local/"+filepath.Base(link)...)
+			})
+			if linkErr != nil {
+				return "", linkErr
+			}
+		}
+		if err := os.WriteFile(filepath.Join(dst, rel), data, 0o644); err != nil {
+			return "", err
+		}
+	}
+	return links, nil
+}
+
+// copyModule copies the files the module zip rules keep.
+func copyModule(src, dst string) error {
+	cf, err := modzip.CheckDir(src)
+	if err != nil && len(cf.Valid) == 0 {
+		return err
+	}
+	for _, f := range cf.Valid {
+		rel, err := filepath.Rel(src, f)
+		if err != nil {
+			return err
+		}
+		if err := outcache.CopyFile(f, filepath.Join(dst, rel)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// BuildVendored builds a directory written by Vendor with -mod=vendor and
+// no network: GOPROXY=off, so a missing file is an error, not a download.
+func BuildVendored(ctx context.Context, o Options, dir string) ([]Artifact, error) {
+	data, err := os.ReadFile(filepath.Join(dir, VendorInfoFile))
+	if err != nil {
+		return nil, fmt.Errorf("%s is not a weld vendor directory (no %s); write one with weld vendor: %w", dir, VendorInfoFile, err)
+	}
+	var info VendorInfo
+	if err := json.Unmarshal(data, &info); err != nil {
+		return nil, fmt.Errorf("reading %s: %w", VendorInfoFile, err)
+	}
+	absDir, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, err
+	}
+	scratch, err := os.MkdirTemp("", "weld-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(scratch)
+	var out []Artifact
+	for _, t := range o.Targets {
+		cgo := "0"
+		if info.Cgo {
+			if t != HostTarget() {
+				return nil, fmt.Errorf("building %s: the vendored composition uses cgo, which weld cross-compiles only from a manifest", t)
+			}
+			cgo = "1"
+		}
+		a := Artifact{Target: t, Path: filepath.Join(outDirOf(o), info.Name+"_"+t.OS+"_"+t.Arch, info.Name+t.ExeSuffix())}
+		if t.Variant != "" {
+			a.Path = filepath.Join(outDirOf(o), info.Name+"_"+t.OS+"_"+t.Arch+"_"+t.Variant, info.Name+t.ExeSuffix())
+		}
+		env := append(append([]string(nil), info.Env...), "CGO_ENABLED="+cgo, "GOPROXY=off", "GOFLAGS=-mod=vendor")
+		done := o.Steps.Start("compiling", t.String()+" (vendored)")
+		err := o.Go.Build(ctx, gobuild.Request{Dir: absDir, Package: info.Main, ScratchDir: scratch, Target: t,
+			Tags: info.Tags, Ldflags: info.Ldflags, Env: env, Output: a.Path, ModFlag: "-mod=vendor"})
+		done()
+		if err != nil {
+			return nil, fmt.Errorf("building %s from %s: %w", t, dir, err)
+		}
+		out = append(out, a)
+	}
+	return out, nil
+}

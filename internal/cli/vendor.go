@@ -1,0 +1,45 @@
+package cli
+
+import (
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/weldgo/weld/internal/builder"
+)
+
+func newVendorCmd() *cobra.Command {
+	var cf composeFlags
+	var outDir string
+	cmd := &cobra.Command{
+		Use:   "vendor [-f weld.yaml] [-o DIR]",
+		Short: "Write the composition's complete sources, for offline builds",
+		Long: `vendor writes the composition's complete sources to DIR (default: vendor-<name>):
+the app's main module with the composed go.mod, go.sum and generated file,
+and a vendor directory holding every dependency, local plugins included.
+weld build --vendor DIR then builds with no network and no module cache.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			s, err := cf.load()
+			if err != nil {
+				return err
+			}
+			if outDir == "" {
+				outDir = "vendor-" + s.Name
+			}
+			sess, err := builder.Open(cmd.Context(), cf.options(s, cmd.ErrOrStderr()))
+			if err != nil {
+				return err
+			}
+			defer sess.Close()
+			if err := sess.Vendor(cmd.Context(), outDir); err != nil {
+				return fmt.Errorf("vendoring: %w", err)
+			}
+			fmt.Fprintln(cmd.OutOrStdout(), outDir)
+			return nil
+		},
+	}
+	cf.register(cmd.Flags())
+	cmd.Flags().StringVarP(&outDir, "output", "o", "", "directory to write (replaced if it exists)")
+	return cmd
+}
