@@ -99,10 +99,19 @@ func repoRoot(t *testing.T) string {
 	return dir
 }
 
-// buildProxy builds the test GOPROXY from testdata/mod and adds the SDK
-// module of this repository at v0.1.0, packed from its source directory so
-// that the scripts always test the SDK as it is.
+// buildProxy builds the test GOPROXY.
 func buildProxy(t *testing.T) string {
+	dst := filepath.Join(t.TempDir(), "proxy")
+	if err := testproxy.Build(proxySource(t), dst); err != nil {
+		t.Fatal(err)
+	}
+	return dst
+}
+
+// proxySource collects the test GOPROXY's modules: testdata/mod, plus the
+// SDK module of this repository at v0.1.0, packed from its source
+// directory so that the tests always use the SDK as it is.
+func proxySource(t *testing.T) string {
 	src := t.TempDir()
 	entries, err := os.ReadDir(filepath.Join("..", "..", "testdata", "mod"))
 	if err != nil {
@@ -124,11 +133,7 @@ func buildProxy(t *testing.T) string {
 	if err := os.WriteFile(filepath.Join(src, "github.com_weldgo_weld_sdk_v0.1.0.txtar"), sdk, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	dst := filepath.Join(t.TempDir(), "proxy")
-	if err := testproxy.Build(src, dst); err != nil {
-		t.Fatal(err)
-	}
-	return dst
+	return src
 }
 
 // packModule writes a module directory's non-test files as a txtar.
