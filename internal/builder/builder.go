@@ -34,6 +34,8 @@ type Options struct {
 	// weld update moves (all roots when empty).
 	LockMode LockMode
 	Update   []string
+	// NoCache builds even when the output is in the cache.
+	NoCache bool
 }
 
 // Artifact is a built binary.
@@ -145,15 +147,19 @@ func Build(ctx context.Context, o Options) ([]Artifact, error) {
 	var todo []int
 	for i, t := range o.Targets {
 		out[i] = s.artifactFor(t)
-		if st.old == nil || len(st.drift) > 0 || !s.fromCache(ctx, st.old, st.goVer, out[i]) {
+		if st.old == nil || len(st.drift) > 0 || o.NoCache || !s.fromCache(ctx, st.old, st.goVer, out[i]) {
 			todo = append(todo, i)
 		}
 	}
 	if len(todo) == 0 {
 		return out, nil
 	}
-	if err := s.resolve(ctx, resolveSpec, st); err != nil {
-		return nil, err
+	locked := st.old != nil && len(st.drift) == 0
+	if !locked || !s.restoreComposition(st, resolveSpec) {
+		if err := s.resolve(ctx, resolveSpec, st); err != nil {
+			return nil, err
+		}
+		s.saveComposition()
 	}
 	for _, i := range todo {
 		if err := s.buildTarget(ctx, out[i]); err != nil {

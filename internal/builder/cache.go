@@ -12,8 +12,10 @@ import (
 	"strings"
 
 	"github.com/weldgo/weld/internal/cdeps"
+	"github.com/weldgo/weld/internal/compose"
 	"github.com/weldgo/weld/internal/lock"
 	"github.com/weldgo/weld/internal/outcache"
+	"github.com/weldgo/weld/internal/spec"
 )
 
 // keyEnv are the environment variables that change what go build produces
@@ -108,4 +110,48 @@ func (s *Session) cFingerprint(ctx context.Context, libs []string) string {
 		fmt.Fprintf(h, "%s %v %s %s %s\n", name, lib.Found, lib.Version, lib.Cflags, lib.Libs)
 	}
 	return hex.EncodeToString(h.Sum(nil))
+}
+
+// compositionKey names a resolved composition: the lock pins every version
+// and local content hash, and the manifest's location anchors its paths.
+func (s *Session) compositionKey(l *lock.Lock, goVersion string) string {
+	sp := s.opts.Spec
+	return outcache.Key("weld composition v1", weldIdentity(), goVersion, string(l.Format()), sp.Dir, sp.Name,
+		"GOFLAGS="+s.opts.Go.Getenv("GOFLAGS"))
+}
+
+// restoreComposition loads the composition that a matching lock was
+// resolved to, so that a locked build runs no go command before go build.
+func (s *Session) restoreComposition(st *lockState, resolveSpec *spec.Spec) bool {
+	data, ok := s.cache.LoadComposition(s.compositionKey(st.old, st.goVer))
+	if !ok {
+		return false
+	}
+	snap, err := compose.DecodeSnapshot(data)
+	if err != nil {
+		return false
+	}
+	c, err := compose.Restore(resolveSpec, s.WorkDir, snap)
+	if err != nil {
+		return false
+	}
+	s.Comp, s.Lock, s.goVersion = c, st.old, st.goVer
+	return true
+}
+
+// saveComposition stores the resolved composition under its lock.
+func (s *Session) saveComposition() {
+	if s.cache == nil || s.Lock == nil {
+		return
+	}
+	snap, err := s.Comp.Snapshot()
+	if err == nil {
+		var data []byte
+		if data, err = snap.Encode(); err == nil {
+			err = s.cache.SaveComposition(s.compositionKey(s.Lock, s.goVersion), data)
+		}
+	}
+	if err != nil {
+		s.opts.Steps.Warn(fmt.Sprintf("caching the composition: %v", err))
+	}
 }

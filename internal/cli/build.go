@@ -11,6 +11,7 @@ import (
 func newBuildCmd() *cobra.Command {
 	var cf composeFlags
 	var outDir, vendorDir string
+	var noCache bool
 	var targets []string
 	cmd := &cobra.Command{
 		Use:   "build [-f weld.yaml] [-o DIR] [--target OS/ARCH]...",
@@ -31,7 +32,7 @@ artifact's path.`,
 				}
 				o = cf.options(s, cmd.ErrOrStderr())
 			}
-			o.OutDir = outDir
+			o.OutDir, o.NoCache = outDir, noCache
 			if len(targets) > 0 {
 				o.Targets = nil
 				for _, t := range targets {
@@ -62,6 +63,7 @@ artifact's path.`,
 	cmd.Flags().StringVarP(&outDir, "output", "o", "dist", "output directory")
 	cmd.Flags().StringArrayVar(&targets, "target", nil, "target OS/ARCH[/VARIANT] (repeatable; default: the host)")
 	cmd.Flags().StringVar(&vendorDir, "vendor", "", "build the directory written by weld vendor, offline")
+	cmd.Flags().BoolVar(&noCache, "no-cache", false, "compile even if the output is in weld's cache")
 	return cmd
 }
 

@@ -54,6 +54,41 @@ func Open() *Store {
 	return &Store{Dir: filepath.Join(dir, "out")}
 }
 
+// compDir holds resolved compositions, beside the outputs.
+func (s *Store) compDir() string { return filepath.Join(filepath.Dir(s.Dir), "comp") }
+
+// LoadComposition returns the stored resolved composition for key.
+func (s *Store) LoadComposition(key string) ([]byte, bool) {
+	if s == nil {
+		return nil, false
+	}
+	data, err := os.ReadFile(filepath.Join(s.compDir(), key+".json"))
+	return data, err == nil
+}
+
+// SaveComposition stores a resolved composition under key, atomically.
+func (s *Store) SaveComposition(key string, data []byte) error {
+	if s == nil {
+		return nil
+	}
+	if err := os.MkdirAll(s.compDir(), 0o755); err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(s.compDir(), ".tmp-")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), filepath.Join(s.compDir(), key+".json"))
+}
+
 // Key hashes the parts that determine an output. Each part is length-
 // prefixed so that no two different lists of parts hash alike.
 func Key(parts ...string) string {
