@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/weldgo/weld/internal/atomicfile"
 	"github.com/weldgo/weld/internal/lock"
 	"github.com/weldgo/weld/internal/spec"
 )
@@ -166,7 +167,7 @@ func (s *Session) finishLock(ctx context.Context, st *lockState) error {
 		return fmt.Errorf("--locked: the go command selects a different build list than %s:\n\t%s\nrun weld lock",
 			relToCwd(st.file), strings.Join(moduleChanges(st.old, s.Lock), "\n\t"))
 	}
-	if err := writeAtomic(st.file, data); err != nil {
+	if err := atomicfile.WriteFile(st.file, data, 0o644); err != nil {
 		return fmt.Errorf("writing lock: %w", err)
 	}
 	switch {
@@ -226,27 +227,6 @@ func moduleChanges(old, new *lock.Lock) []string {
 		out = append(out, fmt.Sprintf("%s %s → %s", p, from, to))
 	}
 	return out
-}
-
-// writeAtomic writes data to a temporary file beside name and renames it,
-// so that readers never see a half-written file.
-func writeAtomic(name string, data []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(name), "."+filepath.Base(name)+".tmp-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), name)
 }
 
 func relToCwd(p string) string {

@@ -14,9 +14,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
+
+	"github.com/weldgo/weld/internal/atomicfile"
 )
 
 // Store is a directory of cached outputs.
@@ -71,22 +72,7 @@ func (s *Store) SaveComposition(key string, data []byte) error {
 	if s == nil {
 		return nil
 	}
-	if err := os.MkdirAll(s.compDir(), 0o755); err != nil {
-		return err
-	}
-	tmp, err := os.CreateTemp(s.compDir(), ".tmp-")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), filepath.Join(s.compDir(), key+".json"))
+	return atomicfile.WriteFile(filepath.Join(s.compDir(), key+".json"), data, 0o644)
 }
 
 // Key hashes the parts that determine an output. Each part is length-
@@ -153,29 +139,4 @@ func isNotEmpty(err error) bool {
 
 // CopyFile copies src to dst through a temporary file in dst's directory,
 // so dst is either absent or complete. The copy is executable.
-func CopyFile(src, dst string) error {
-	in, err := os.Open(src)
-	if err != nil {
-		return err
-	}
-	defer in.Close()
-	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
-		return err
-	}
-	out, err := os.CreateTemp(filepath.Dir(dst), "."+filepath.Base(dst)+".tmp-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(out.Name())
-	if _, err := io.Copy(out, in); err != nil {
-		out.Close()
-		return err
-	}
-	if err := out.Close(); err != nil {
-		return err
-	}
-	if err := os.Chmod(out.Name(), 0o755); err != nil {
-		return err
-	}
-	return os.Rename(out.Name(), dst)
-}
+func CopyFile(src, dst string) error { return atomicfile.CopyFile(src, dst, 0o755) }
