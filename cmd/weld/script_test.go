@@ -64,6 +64,9 @@ func TestScripts(t *testing.T) {
 		Condition: func(cond string) (bool, error) {
 			if tool, ok := strings.CutPrefix(cond, "tool:"); ok {
 				_, err := exec.LookPath(tool)
+				if err != nil && os.Getenv("CI") == "true" {
+					return false, fmt.Errorf("%s is required under CI: %v", tool, err)
+				}
 				return err == nil, nil
 			}
 			return false, fmt.Errorf("unknown condition %q", cond)

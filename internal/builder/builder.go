@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"strings"
 
 	"github.com/weldgo/weld/internal/compose"
@@ -16,6 +17,7 @@ import (
 	"github.com/weldgo/weld/internal/lock"
 	"github.com/weldgo/weld/internal/outcache"
 	"github.com/weldgo/weld/internal/spec"
+	"golang.org/x/sync/errgroup"
 )
 
 // Options configures a build.
@@ -161,10 +163,20 @@ func Build(ctx context.Context, o Options) ([]Artifact, error) {
 		}
 		s.saveComposition()
 	}
+	// Targets build in parallel, as many at once as go would run jobs;
+	// each has its own scratch directory for its overlay.
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(runtime.GOMAXPROCS(0))
 	for _, i := range todo {
-		if err := s.buildTarget(ctx, out[i]); err != nil {
-			return nil, fmt.Errorf("building %s: %w", out[i].Target, err)
-		}
+		g.Go(func() error {
+			if err := s.buildTarget(gctx, out[i]); err != nil {
+				return fmt.Errorf("building %s: %w", out[i].Target, err)
+			}
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
 	}
 	return out, nil
 }
@@ -180,23 +192,31 @@ func (s *Session) artifactFor(t gobuild.Target) Artifact {
 }
 
 func (s *Session) buildTarget(ctx context.Context, a Artifact) error {
-	c, sp, t := s.Comp, s.opts.Spec, a.Target
-	cgo, err := s.cgoSetting(ctx, t)
+	sp, t := s.opts.Spec, a.Target
+	c, err := s.Comp.ForTarget(t.String())
 	if err != nil {
 		return err
 	}
-	env := append(append([]string(nil), sp.Build.Env...), "CGO_ENABLED="+cgo)
+	cgoEnv, err := s.cgoEnv(ctx, t)
+	if err != nil {
+		return err
+	}
+	scratch := filepath.Join(s.WorkDir, "build", filepath.Base(filepath.Dir(a.Path)))
+	if err := os.MkdirAll(scratch, 0o755); err != nil {
+		return err
+	}
+	env := append(append([]string(nil), sp.Build.Env...), cgoEnv...)
 	done := s.opts.Steps.Start("compiling", t.String())
 	err = s.opts.Go.Build(ctx, gobuild.Request{
-		Dir: c.BuildDir, Package: c.MainPackage, Files: c.Overlay, Overlay: c.InPlace,
-		ScratchDir: s.WorkDir, Target: t, Tags: sp.Build.Tags, Ldflags: sp.Build.Ldflags,
+		Dir: c.BuildDir, Package: c.MainPackage, Files: c.Overlay, Overlay: true,
+		ScratchDir: scratch, Target: t, Tags: sp.Build.Tags, Ldflags: sp.Build.Ldflags,
 		Env: env, Output: a.Path,
 	})
 	done()
 	if err != nil {
 		return s.explainCompileError(err)
 	}
-	s.toCache(ctx, a, cgo == "1")
+	s.toCache(ctx, a, cgoEnv[0] == "CGO_ENABLED=1")
 	return nil
 }
 

@@ -65,7 +65,7 @@ func (s *Session) fromCache(ctx context.Context, l *lock.Lock, goVersion string,
 	if !ok {
 		return false
 	}
-	if meta.Fingerprint != "" && meta.Fingerprint != s.cFingerprint(ctx, meta.PkgConfig) {
+	if meta.Fingerprint != "" && meta.Fingerprint != s.cFingerprint(ctx, s.toolchainFor(a.Target), meta.PkgConfig) {
 		return false
 	}
 	if err := outcache.CopyFile(bin, a.Path); err != nil {
@@ -89,7 +89,7 @@ func (s *Session) toCache(ctx context.Context, a Artifact, cgo bool) {
 			}
 		}
 		sort.Strings(meta.PkgConfig)
-		meta.Fingerprint = s.cFingerprint(ctx, meta.PkgConfig)
+		meta.Fingerprint = s.cFingerprint(ctx, s.toolchainFor(a.Target), meta.PkgConfig)
 	}
 	if err := s.cache.Put(s.outputKey(s.Lock, s.goVersion, a), a.Path, meta); err != nil {
 		s.opts.Steps.Warn(fmt.Sprintf("caching %s: %v", a.Path, err))
@@ -98,10 +98,10 @@ func (s *Session) toCache(ctx context.Context, a Artifact, cgo bool) {
 
 // cFingerprint identifies the C side of a cgo build: the compiler and the
 // version and flags of each pkg-config library.
-func (s *Session) cFingerprint(ctx context.Context, libs []string) string {
-	env := append(append([]string(nil), s.opts.Go.Env...), s.opts.Spec.Build.Env...)
+func (s *Session) cFingerprint(ctx context.Context, tc cToolchain, libs []string) string {
+	env := append(append([]string(nil), s.opts.Go.Env...), tc.Env...)
 	h := sha256.New()
-	cc := strings.Fields(cCompiler(env))
+	cc := strings.Fields(tc.CC)
 	out, _ := exec.CommandContext(ctx, cc[0], append(cc[1:], "--version")...).Output()
 	fmt.Fprintf(h, "cc %s\n", out)
 	pc := cdeps.PkgConfig{Env: env}

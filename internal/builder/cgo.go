@@ -3,7 +3,6 @@ package builder
 import (
 	"context"
 	"fmt"
-	"os/exec"
 	"strings"
 
 	"github.com/weldgo/weld/internal/cdeps"
@@ -24,6 +23,8 @@ type CReport struct {
 	CompilerProblem string
 	Needs           []cdeps.Need
 	Libraries       map[string]cdeps.Library
+	env             []string
+	cross           bool
 }
 
 // NeedsCgo returns the first app or plugin that uses cgo, or nil.
@@ -36,12 +37,16 @@ func (r *CReport) NeedsCgo() *cdeps.Need {
 	return nil
 }
 
-// CDeps discovers the composition's C needs and looks each one up for t,
-// without failing on what is missing: `weld deps` shows it all, and the
-// build turns it into one error.
+// CDeps discovers the composition's C needs for t and looks each one up
+// with the target's pkg-config, without failing on what is missing: weld
+// deps shows it all, and the build turns it into one error.
 func (s *Session) CDeps(ctx context.Context, t gobuild.Target) *CReport {
 	mode := s.opts.Spec.Build.Cgo
-	r := &CReport{Target: t, Mode: mode, Needs: cdeps.Find(s.Comp), Libraries: map[string]cdeps.Library{}}
+	comp, err := s.Comp.ForTarget(t.String())
+	if err != nil {
+		comp = s.Comp
+	}
+	r := &CReport{Target: t, Mode: mode, Needs: cdeps.Find(comp), Libraries: map[string]cdeps.Library{}}
 	user := r.NeedsCgo()
 	switch {
 	case mode == spec.CgoOn:
@@ -56,12 +61,10 @@ func (s *Session) CDeps(ctx context.Context, t gobuild.Target) *CReport {
 	if !r.Enabled {
 		return r
 	}
-	env := append(append([]string(nil), s.opts.Go.Env...), s.opts.Spec.Build.Env...)
-	r.Compiler = cCompiler(env)
-	if _, err := exec.LookPath(strings.Fields(r.Compiler)[0]); err != nil {
-		r.CompilerProblem = fmt.Sprintf("C compiler %q not found", r.Compiler)
-	}
-	pc := cdeps.PkgConfig{Env: env}
+	tc := s.toolchainFor(t)
+	r.Compiler, r.CompilerProblem, r.env = tc.CC, tc.Problem, tc.Env
+	r.cross = tc.Cross
+	pc := cdeps.PkgConfig{Env: append(append([]string(nil), s.opts.Go.Env...), tc.Env...)}
 	for _, n := range r.Needs {
 		for _, name := range n.PkgConfig {
 			if _, done := r.Libraries[name]; !done {
@@ -72,7 +75,8 @@ func (s *Session) CDeps(ctx context.Context, t gobuild.Target) *CReport {
 	return r
 }
 
-// cCompiler is the compiler cgo will run: $CC, or go's default.
+// cCompiler is the compiler cgo will run for the host: $CC, or go's
+// default.
 func cCompiler(env []string) string {
 	for i := len(env) - 1; i >= 0; i-- {
 		if v, ok := strings.CutPrefix(env[i], "CC="); ok && strings.TrimSpace(v) != "" {
@@ -82,48 +86,50 @@ func cCompiler(env []string) string {
 	return "gcc"
 }
 
-// cgoSetting checks the target's C needs and returns CGO_ENABLED, or one
-// error that names the plugin, the missing piece and the fix.
-func (s *Session) cgoSetting(ctx context.Context, t gobuild.Target) (string, error) {
+// cgoEnv checks the target's C needs and returns the environment for go
+// build (CGO_ENABLED, and the C toolchain when cgo is on), or one error
+// that names the plugin, the missing piece and the fix.
+func (s *Session) cgoEnv(ctx context.Context, t gobuild.Target) ([]string, error) {
 	r := s.CDeps(ctx, t)
 	user := r.NeedsCgo()
-	if user == nil {
-		return boolEnv(r.Enabled), nil
-	}
-	who := fmt.Sprintf("%s: %s %s", user.Owner.Pos, user.Owner.Kind, user.Owner.Module)
-	switch {
-	case r.Mode == spec.CgoOff:
-		return "", fmt.Errorf("%s uses cgo (package %s), but build.cgo is off; set build.cgo to auto or remove the %s",
-			who, user.Packages[0], user.Owner.Kind)
-	case t != HostTarget():
-		return "", fmt.Errorf("%s uses cgo (package %s), and cross-compiling cgo for %s is not supported yet; build for %s or remove the %s",
-			who, user.Packages[0], t, HostTarget(), user.Owner.Kind)
-	case r.CompilerProblem != "":
-		hint := ""
-		if r.Compiler == "gcc" {
-			hint = "; on Debian: apt-get install gcc"
+	if !r.Enabled {
+		if user != nil {
+			who := fmt.Sprintf("%s: %s %s", user.Owner.Pos, user.Owner.Kind, user.Owner.Module)
+			return nil, fmt.Errorf("%s uses cgo (package %s), but build.cgo is off; set build.cgo to auto or remove the %s",
+				who, user.Packages[0], user.Owner.Kind)
 		}
-		return "", fmt.Errorf("%s uses cgo (package %s), but no C compiler for %s: %s%s",
-			who, user.Packages[0], t, r.CompilerProblem, hint)
+		return []string{"CGO_ENABLED=0"}, nil
+	}
+	if r.CompilerProblem != "" {
+		who := "build.cgo is on"
+		if user != nil {
+			who = fmt.Sprintf("%s: %s %s uses cgo (package %s)", user.Owner.Pos, user.Owner.Kind, user.Owner.Module, user.Packages[0])
+		}
+		return nil, fmt.Errorf("%s, but there is no C compiler for %s: %s", who, t, r.CompilerProblem)
 	}
 	var missing []string
 	for _, n := range r.Needs {
 		for _, name := range n.PkgConfig {
 			if lib := r.Libraries[name]; !lib.Found {
 				missing = append(missing, fmt.Sprintf("%s: %s %s needs C library %q (pkg-config) for %s: %s%s",
-					n.Owner.Pos, n.Owner.Kind, n.Owner.Module, name, t, lib.Problem, cdeps.DebianHint(name)))
+					n.Owner.Pos, n.Owner.Kind, n.Owner.Module, name, t, lib.Problem, libraryHint(name, r.cross)))
 			}
 		}
 	}
 	if len(missing) > 0 {
-		return "", fmt.Errorf("%s", strings.Join(missing, "\n"))
+		return nil, fmt.Errorf("%s", strings.Join(missing, "\n"))
 	}
-	return boolEnv(r.Enabled), nil
+	return append([]string{"CGO_ENABLED=1"}, r.env...), nil
 }
 
-func boolEnv(b bool) string {
-	if b {
-		return "1"
+// libraryHint says how to get a missing library: a host package for the
+// host target, a sysroot entry for a cross target.
+func libraryHint(name string, cross bool) string {
+	if !cross {
+		return cdeps.DebianHint(name)
 	}
-	return "0"
+	if pkg, ok := cdeps.DebianDevPackage(name); ok {
+		return fmt.Sprintf("; give the target a sysroot, for example sysroot: {debian: [%s]} under targets:", pkg)
+	}
+	return "; give the target a sysroot with the library (sysroot: under targets:)"
 }

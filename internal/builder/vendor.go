@@ -61,12 +61,12 @@ func (s *Session) Vendor(ctx context.Context, dir string) error {
 	if err := os.RemoveAll(links); err != nil {
 		return err
 	}
-	cgo, err := s.cgoSetting(ctx, HostTarget())
+	cgoEnv, err := s.cgoEnv(ctx, HostTarget())
 	if err != nil {
 		return err
 	}
 	sp := s.opts.Spec
-	info, _ := json.MarshalIndent(VendorInfo{Name: sp.Name, Main: c.MainPackage, Cgo: cgo == "1",
+	info, _ := json.MarshalIndent(VendorInfo{Name: sp.Name, Main: c.MainPackage, Cgo: cgoEnv[0] == "CGO_ENABLED=1",
 		Tags: sp.Build.Tags, Ldflags: sp.Build.Ldflags, Env: sp.Build.Env}, "", "  ")
 	if err := os.WriteFile(filepath.Join(tmp, VendorInfoFile), append(info, '\n'), 0o644); err != nil {
 		return err

@@ -107,6 +107,13 @@ var debianDevPackages = map[string]string{
 	"libavformat": "libavformat-dev",
 }
 
+// DebianDevPackage returns the Debian package that ships a pkg-config
+// module's .pc file, when it is known.
+func DebianDevPackage(name string) (string, bool) {
+	pkg, ok := debianDevPackages[name]
+	return pkg, ok
+}
+
 // DebianHint returns "; on Debian: apt-get install PKG" for a pkg-config
 // module, when this host is Debian-family and the package is known.
 func DebianHint(name string) string {

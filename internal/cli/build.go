@@ -6,6 +6,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/weldgo/weld/internal/builder"
+	"github.com/weldgo/weld/internal/gobuild"
+	"github.com/weldgo/weld/internal/spec"
 )
 
 func newBuildCmd() *cobra.Command {
@@ -34,13 +36,9 @@ artifact's path.`,
 			}
 			o.OutDir, o.NoCache = outDir, noCache
 			if len(targets) > 0 {
-				o.Targets = nil
-				for _, t := range targets {
-					tg, err := builder.ParseTarget(t)
-					if err != nil {
-						return err
-					}
-					o.Targets = append(o.Targets, tg)
+				var err error
+				if o.Targets, err = parseTargets(targets, o.Spec); err != nil {
+					return err
 				}
 			}
 			var arts []builder.Artifact
@@ -61,10 +59,37 @@ artifact's path.`,
 	}
 	cf.register(cmd.Flags())
 	cmd.Flags().StringVarP(&outDir, "output", "o", "dist", "output directory")
-	cmd.Flags().StringArrayVar(&targets, "target", nil, "target OS/ARCH[/VARIANT] (repeatable; default: the host)")
+	cmd.Flags().StringArrayVar(&targets, "target", nil, "target OS/ARCH[/VARIANT], or all for the manifest's targets (repeatable; default: the host)")
 	cmd.Flags().StringVar(&vendorDir, "vendor", "", "build the directory written by weld vendor, offline")
 	cmd.Flags().BoolVar(&noCache, "no-cache", false, "compile even if the output is in weld's cache")
 	return cmd
+}
+
+// parseTargets reads --target values; "all" stands for the manifest's
+// targets.
+func parseTargets(names []string, s *spec.Spec) ([]gobuild.Target, error) {
+	var out []gobuild.Target
+	seen := map[string]bool{}
+	for _, n := range names {
+		expanded := []string{n}
+		if n == "all" {
+			if s == nil || len(s.Targets) == 0 {
+				return nil, errorf("--target all: the manifest lists no targets; add targets: [linux/amd64, ...] to it")
+			}
+			expanded = s.TargetNames()
+		}
+		for _, e := range expanded {
+			t, err := builder.ParseTarget(e)
+			if err != nil {
+				return nil, err
+			}
+			if !seen[t.String()] {
+				seen[t.String()] = true
+				out = append(out, t)
+			}
+		}
+	}
+	return out, nil
 }
 
 // buildAll builds every target of o.

@@ -27,11 +27,6 @@ func (c *Composition) assemble(wm *workModule) error {
 	if err != nil {
 		return err
 	}
-	var imports []string
-	for _, p := range c.Plugins {
-		imports = append(imports, p.Package)
-	}
-	params := FileParams{Imports: imports, UseSDK: c.UsesSDK}
 	c.Overlay = map[string][]byte{}
 
 	var f *modfile.File
@@ -40,7 +35,6 @@ func (c *Composition) assemble(wm *workModule) error {
 		// The scratch module becomes the main module, with a generated main.
 		f, genDir = workFile, c.work
 		c.BuildDir, c.MainPackage = c.work, wm.path
-		params.EntryPackage, params.EntryFunc = c.Spec.App.EntryPackage()
 		c.Overlay[filepath.Join(c.work, "go.sum")] = workSum
 	} else {
 		// The app's own module is built in place, its go.mod replaced
@@ -92,13 +86,53 @@ func (c *Composition) assemble(wm *workModule) error {
 	f.Cleanup()
 	c.Overlay[filepath.Join(c.BuildDir, "go.mod")] = modfile.Format(f.Syntax)
 
-	params.Record = c.Record()
-	gen, err := GenerateFile(params)
+	gen, err := GenerateFile(c.fileParams())
 	if err != nil {
 		return err
 	}
 	c.Overlay[filepath.Join(genDir, GeneratedFileName)] = gen
 	return nil
+}
+
+// fileParams describes the generated file for c's plugins.
+func (c *Composition) fileParams() FileParams {
+	p := FileParams{UseSDK: c.UsesSDK, Record: c.Record()}
+	for _, pl := range c.Plugins {
+		p.Imports = append(p.Imports, pl.Package)
+	}
+	if c.Spec.App.Entry != "" {
+		p.EntryPackage, p.EntryFunc = c.Spec.App.EntryPackage()
+	}
+	return p
+}
+
+// ForTarget returns the composition for one target: the plugins limited
+// to other targets are left out of its generated file and its record.
+// Versions stay those of the whole composition, so every target builds
+// from the same lock.
+func (c *Composition) ForTarget(target string) (*Composition, error) {
+	sub := *c
+	sub.Plugins = nil
+	for _, p := range c.Plugins {
+		if p.Spec.ForTarget(target) {
+			sub.Plugins = append(sub.Plugins, p)
+		}
+	}
+	if len(sub.Plugins) == len(c.Plugins) {
+		return c, nil
+	}
+	gen, err := GenerateFile(sub.fileParams())
+	if err != nil {
+		return nil, err
+	}
+	sub.Overlay = map[string][]byte{}
+	for name, data := range c.Overlay {
+		if filepath.Base(name) == GeneratedFileName {
+			data = gen
+		}
+		sub.Overlay[name] = data
+	}
+	return &sub, nil
 }
 
 // relocate rewrites directory replacements relative to the build

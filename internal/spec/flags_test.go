@@ -55,10 +55,10 @@ func TestFromFlags(t *testing.T) {
 				App: App{Source: Source{Module: "example.com/app", Dir: "/work/proj/app", RelDir: "app",
 					Package: "example.com/app/cmd/srv", Pos: flagPos("--app")}},
 				Plugins: []Plugin{
-					{Source{Module: "example.com/p1", Version: "v0.3.0", Pos: flagPos("--with #1")}},
-					{Source{Module: "example.com/p2", Dir: "/work/p2", RelDir: "../p2", Pos: flagPos("--with #2")}},
-					{Source{Module: "example.com/p3", Version: "latest", Pos: flagPos("--with #3")}},
-					{Source{Module: "example.com/p4", Dir: "/abs/p4", RelDir: "/abs/p4", Pos: flagPos("--with #4")}},
+					{Source: Source{Module: "example.com/p1", Version: "v0.3.0", Pos: flagPos("--with #1")}},
+					{Source: Source{Module: "example.com/p2", Dir: "/work/p2", RelDir: "../p2", Pos: flagPos("--with #2")}},
+					{Source: Source{Module: "example.com/p3", Version: "latest", Pos: flagPos("--with #3")}},
+					{Source: Source{Module: "example.com/p4", Dir: "/abs/p4", RelDir: "/abs/p4", Pos: flagPos("--with #4")}},
 				},
 				Build: Build{Tags: []string{"netgo"}, Ldflags: "-s", Env: []string{"A=1"}, Cgo: CgoOff},
 				Replace: []Replace{

@@ -45,7 +45,9 @@ func Parse(file, dir string, data []byte) (*Spec, error) {
 		"plugins": r.seq("plugins", func(n *yaml.Node) error {
 			p := Plugin{}
 			p.Pos = r.pos(n)
-			if err := r.fields(n, "a plugin entry", r.sourceFields(&p.Source, "plugin", nil)); err != nil {
+			if err := r.fields(n, "a plugin entry", r.sourceFields(&p.Source, "plugin", map[string]func(*yaml.Node) error{
+				"targets": r.strList(&p.Targets, "plugin targets"),
+			})); err != nil {
 				return err
 			}
 			s.Plugins = append(s.Plugins, p)
@@ -58,6 +60,19 @@ func Parse(file, dir string, data []byte) (*Spec, error) {
 				"env":     r.env(&s.Build.Env, "build.env"),
 				"cgo":     r.str(&cgo, "build.cgo"),
 			})
+		},
+		"targets": r.seq("targets", func(n *yaml.Node) error {
+			t, err := r.target(n)
+			if err != nil {
+				return err
+			}
+			s.Targets = append(s.Targets, t)
+			return nil
+		}),
+		"sysroot": func(n *yaml.Node) error {
+			var err error
+			s.Sysroot, err = r.sysroot(n, "sysroot")
+			return err
 		},
 		"replace": r.seq("replace", func(n *yaml.Node) error {
 			var line string
@@ -127,6 +142,17 @@ func (s *Spec) resolveDirs() error {
 	abs(&s.App.Source)
 	for i := range s.Plugins {
 		abs(&s.Plugins[i].Source)
+	}
+	absDir := func(p string) string {
+		if p == "" || filepath.IsAbs(p) {
+			return p
+		}
+		return filepath.Join(s.Dir, p)
+	}
+	s.Sysroot.Dir = absDir(s.Sysroot.Dir)
+	for i := range s.Targets {
+		s.Targets[i].Sysroot.Dir = absDir(s.Targets[i].Sysroot.Dir)
+		s.Targets[i].PkgConfigPath = absDir(s.Targets[i].PkgConfigPath)
 	}
 	for i, rep := range s.Replace {
 		if rep.NewVersion == "" && !filepath.IsAbs(rep.NewPath) {

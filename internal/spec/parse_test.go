@@ -90,10 +90,10 @@ func TestParseValid(t *testing.T) {
 				Name: "imgserver", Version: "1.4.0",
 				App: App{Source: Source{Module: "example.com/img", Version: "v1.2.3", Package: "example.com/img/cmd/imgserver", Pos: at(4, 3)}},
 				Plugins: []Plugin{
-					{Source{Module: "example.com/plugins/cairo", Version: "latest", Pos: at(8, 5)}},
-					{Source{Module: "example.com/plugins/webp", Dir: "/work/webp", RelDir: "../webp", Pos: at(10, 5)}},
-					{Source{Module: "example.com/plugins/multi", Dir: "/work/proj/multi", RelDir: "./multi", Package: "example.com/plugins/multi/jpeg", Pos: at(12, 5)}},
-					{Source{Package: "example.com/img/plugins/png", Pos: at(15, 5)}},
+					{Source: Source{Module: "example.com/plugins/cairo", Version: "latest", Pos: at(8, 5)}},
+					{Source: Source{Module: "example.com/plugins/webp", Dir: "/work/webp", RelDir: "../webp", Pos: at(10, 5)}},
+					{Source: Source{Module: "example.com/plugins/multi", Dir: "/work/proj/multi", RelDir: "./multi", Package: "example.com/plugins/multi/jpeg", Pos: at(12, 5)}},
+					{Source: Source{Package: "example.com/img/plugins/png", Pos: at(15, 5)}},
 				},
 				Build: Build{
 					Tags:    []string{"netgo", "osusergo"},
@@ -200,7 +200,7 @@ func TestParseValid(t *testing.T) {
 			want: &Spec{
 				File: "weld.yaml", Dir: testDir, Name: "app",
 				App:     App{Source: Source{Module: "example.com/app", Version: "v1.5.0", Pos: at(2, 3)}},
-				Plugins: []Plugin{{Source{Module: "example.com/p", Version: "v1.5.0", Pos: at(5, 5)}}},
+				Plugins: []Plugin{{Source: Source{Module: "example.com/p", Version: "v1.5.0", Pos: at(5, 5)}}},
 				Build:   Build{Cgo: CgoAuto},
 			},
 		},
@@ -236,7 +236,7 @@ func TestParseValid(t *testing.T) {
 			want: &Spec{
 				File: "weld.yaml", Dir: testDir, Name: "app",
 				App:     App{Source: Source{Module: "example.com/app", Version: "v1.0.0", Pos: at(1, 6)}},
-				Plugins: []Plugin{{Source{Module: "example.com/app", Version: "v1.0.0", Package: "example.com/app/plugins/x", Pos: at(3, 5)}}},
+				Plugins: []Plugin{{Source: Source{Module: "example.com/app", Version: "v1.0.0", Package: "example.com/app/plugins/x", Pos: at(3, 5)}}},
 				Build:   Build{Cgo: CgoAuto},
 			},
 		},

@@ -5,6 +5,7 @@ package spec
 
 import (
 	"fmt"
+	"path"
 	"strings"
 )
 
@@ -24,6 +25,66 @@ type Spec struct {
 	Build   Build
 	Replace []Replace
 	Exclude []Exclude
+	// Targets are the manifest's targets, in order; `--target all` builds
+	// them all. Empty means the host.
+	Targets []Target
+	// Sysroot applies to every cross target that does not set its own.
+	Sysroot Sysroot
+}
+
+// Target is one entry of targets: the platform and, optionally, how C code
+// is compiled for it.
+type Target struct {
+	Name string // OS/ARCH[/VARIANT]
+	// CC and CXX override the detected C and C++ cross compilers.
+	CC, CXX string
+	// Sysroot holds the target's C libraries.
+	Sysroot Sysroot
+	// PkgConfigPath replaces pkg-config's search path for the target.
+	PkgConfigPath string
+	CgoCflags     string
+	CgoLdflags    string
+	Pos           Pos
+}
+
+// Sysroot says where a target's C libraries come from: a directory the
+// user provides, or Debian packages that weld fetches and pins.
+type Sysroot struct {
+	Dir        string   // absolute
+	Debian     []string // -dev packages, e.g. libcairo2-dev
+	Archive    string   // Debian archive URL; the machine's apt source by default
+	Suite      string
+	Components []string
+	Pos        Pos
+}
+
+// IsZero reports whether nothing was set.
+func (s Sysroot) IsZero() bool {
+	return s.Dir == "" && len(s.Debian) == 0 && s.Archive == "" && s.Suite == "" && len(s.Components) == 0
+}
+
+// TargetNames returns the manifest's target names.
+func (s *Spec) TargetNames() []string {
+	var names []string
+	for _, t := range s.Targets {
+		names = append(names, t.Name)
+	}
+	return names
+}
+
+// TargetSettings returns the manifest's entry for a target, with the
+// manifest-wide sysroot filled in where the target sets none.
+func (s *Spec) TargetSettings(name string) Target {
+	t := Target{Name: name}
+	for _, mt := range s.Targets {
+		if mt.Name == name {
+			t = mt
+		}
+	}
+	if t.Sysroot.IsZero() {
+		t.Sysroot = s.Sysroot
+	}
+	return t
 }
 
 // Pos is a position in the manifest, or the flag a value came from.
@@ -96,6 +157,26 @@ func (a App) EntryPackage() (pkg, fn string) {
 // Package of a module that is already in the build.
 type Plugin struct {
 	Source
+	// Targets limits the plugin to targets matching these patterns, such
+	// as linux/* (path.Match syntax); empty means every target.
+	Targets []string
+}
+
+// ForTarget reports whether the plugin is composed into the target.
+func (p Plugin) ForTarget(target string) bool {
+	if len(p.Targets) == 0 {
+		return true
+	}
+	for _, pat := range p.Targets {
+		if ok, _ := path.Match(pat, target); ok {
+			return true
+		}
+		// linux/arm matches linux/arm/7, as a user would expect.
+		if ok, _ := path.Match(pat+"/*", target); ok {
+			return true
+		}
+	}
+	return false
 }
 
 // Build holds go build settings.

@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"golang.org/x/mod/module"
+
+	"github.com/weldgo/weld/internal/gobuild"
 )
 
 var nameRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*$`)
@@ -33,8 +35,23 @@ func (s *Spec) Validate() error {
 	default:
 		return errorf(Pos{File: s.File}, "build.cgo is %q; use auto, on or off", s.Build.Cgo)
 	}
+	seenTargets := map[string]Pos{}
+	for _, t := range s.Targets {
+		if _, err := gobuild.ParseTarget(t.Name); err != nil {
+			return errorf(t.Pos, "%v", err)
+		}
+		if prev, dup := seenTargets[t.Name]; dup {
+			return errorf(t.Pos, "target %s is listed twice (also at %s)", t.Name, prev)
+		}
+		seenTargets[t.Name] = t.Pos
+	}
 	seen := map[string]Pos{}
 	for _, p := range s.Plugins {
+		for _, pat := range p.Targets {
+			if _, err := path.Match(pat, ""); err != nil || strings.Count(pat, "/") == 0 {
+				return errorf(p.Pos, "plugin %s: target pattern %q must look like OS/ARCH, with * as a wildcard (for example linux/*)", p.ImportPath(), pat)
+			}
+		}
 		if err := validatePlugin(p); err != nil {
 			return err
 		}

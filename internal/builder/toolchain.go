@@ -1,0 +1,125 @@
+package builder
+
+import (
+	"fmt"
+	"os/exec"
+	"path/filepath"
+	"strings"
+
+	"github.com/weldgo/weld/internal/gobuild"
+	"github.com/weldgo/weld/internal/spec"
+)
+
+// crossCompiler is a C cross compiler that Debian packages for a target.
+type crossCompiler struct {
+	cc, cxx string
+	pkg     string // the Debian package that installs cc
+}
+
+// debianCross lists Debian's cross compilers by target. linux/arm/6 is
+// deliberately absent: Debian's armhf gcc emits ARMv7 code, which an
+// ARMv6 Raspberry Pi (Zero, 1) cannot run.
+var debianCross = map[string]crossCompiler{
+	"linux/amd64":   {"x86_64-linux-gnu-gcc", "x86_64-linux-gnu-g++", "gcc-x86-64-linux-gnu"},
+	"linux/arm64":   {"aarch64-linux-gnu-gcc", "aarch64-linux-gnu-g++", "gcc-aarch64-linux-gnu"},
+	"linux/arm/7":   {"arm-linux-gnueabihf-gcc", "arm-linux-gnueabihf-g++", "gcc-arm-linux-gnueabihf"},
+	"linux/386":     {"i686-linux-gnu-gcc", "i686-linux-gnu-g++", "gcc-i686-linux-gnu"},
+	"linux/riscv64": {"riscv64-linux-gnu-gcc", "riscv64-linux-gnu-g++", "gcc-riscv64-linux-gnu"},
+	"linux/ppc64le": {"powerpc64le-linux-gnu-gcc", "powerpc64le-linux-gnu-g++", "gcc-powerpc64le-linux-gnu"},
+	"linux/s390x":   {"s390x-linux-gnu-gcc", "s390x-linux-gnu-g++", "gcc-s390x-linux-gnu"},
+	"windows/amd64": {"x86_64-w64-mingw32-gcc", "x86_64-w64-mingw32-g++", "gcc-mingw-w64-x86-64"},
+}
+
+// cToolchain is how C code is compiled for a target.
+type cToolchain struct {
+	CC, CXX string
+	// Env is what cgo and pkg-config need: CC, CXX, CGO_* and PKG_CONFIG_*.
+	Env []string
+	// Problem says why there is no usable C compiler, with the fix.
+	Problem string
+	// Cross is true when the target is not the host.
+	Cross bool
+	// Settings are the manifest's settings for the target.
+	Settings spec.Target
+}
+
+// toolchainFor finds the C toolchain for t: the manifest's override, the
+// host compiler for the host target, or Debian's cross compiler.
+func (s *Session) toolchainFor(t gobuild.Target) cToolchain {
+	settings := s.opts.Spec.TargetSettings(t.String())
+	tc := cToolchain{Settings: settings, Cross: t != HostTarget()}
+	base := append([]string(nil), s.opts.Spec.Build.Env...)
+	switch {
+	case settings.CC != "":
+		tc.CC, tc.CXX = settings.CC, settings.CXX
+	case !tc.Cross:
+		tc.CC = cCompiler(append(append([]string(nil), s.opts.Go.Env...), base...))
+		tc.CXX = strings.Replace(tc.CC, "gcc", "g++", 1)
+	default:
+		cc, ok := debianCross[t.String()]
+		if !ok {
+			if t.OS == "linux" && t.Arch == "arm" && t.Variant == "6" {
+				tc.Problem = "Debian's armhf cross compiler emits ARMv7 code, which a Raspberry Pi Zero or 1 cannot run; set cc: to an ARMv6 toolchain under targets: for linux/arm/6"
+			} else {
+				tc.Problem = fmt.Sprintf("weld knows no C cross compiler for %s; set cc: under targets: for it", t)
+			}
+			return tc
+		}
+		tc.CC, tc.CXX = cc.cc, cc.cxx
+		if _, err := exec.LookPath(cc.cc); err != nil {
+			tc.Problem = fmt.Sprintf("C cross compiler %s not found; on Debian: apt-get install %s", cc.cc, cc.pkg)
+			return tc
+		}
+	}
+	if tc.CXX == "" {
+		tc.CXX = strings.Replace(tc.CC, "gcc", "g++", 1)
+	}
+	if tc.Problem == "" {
+		if _, err := exec.LookPath(strings.Fields(tc.CC)[0]); err != nil {
+			tc.Problem = fmt.Sprintf("C compiler %q not found", tc.CC)
+			if tc.CC == "gcc" {
+				tc.Problem += "; on Debian: apt-get install gcc"
+			}
+		}
+	}
+	tc.Env = append(base, "CC="+tc.CC, "CXX="+tc.CXX)
+	if settings.CgoCflags != "" {
+		tc.Env = append(tc.Env, "CGO_CFLAGS="+settings.CgoCflags)
+	}
+	if settings.CgoLdflags != "" {
+		tc.Env = append(tc.Env, "CGO_LDFLAGS="+settings.CgoLdflags)
+	}
+	tc.Env = append(tc.Env, pkgConfigEnv(tc, settings)...)
+	return tc
+}
+
+// pkgConfigEnv points pkg-config at the target's libraries. For a cross
+// target it never falls back to the host's: a host library would pass the
+// check and then fail to link, or worse, link the wrong architecture.
+func pkgConfigEnv(tc cToolchain, st spec.Target) []string {
+	switch {
+	case st.PkgConfigPath != "":
+		env := []string{"PKG_CONFIG_LIBDIR=" + st.PkgConfigPath, "PKG_CONFIG_PATH="}
+		if st.Sysroot.Dir != "" {
+			env = append(env, "PKG_CONFIG_SYSROOT_DIR="+st.Sysroot.Dir)
+		}
+		return env
+	case st.Sysroot.Dir != "":
+		return sysrootPkgConfig(st.Sysroot.Dir)
+	case tc.Cross:
+		return []string{"PKG_CONFIG_LIBDIR=" + filepath.Join(string(filepath.Separator), "nonexistent", "weld-no-sysroot"), "PKG_CONFIG_PATH="}
+	}
+	return nil
+}
+
+// sysrootPkgConfig is pkg-config's environment for a Debian-style tree.
+func sysrootPkgConfig(dir string) []string {
+	var dirs []string
+	for _, d := range []string{"usr/lib/pkgconfig", "usr/share/pkgconfig", "usr/local/lib/pkgconfig"} {
+		dirs = append(dirs, filepath.Join(dir, d))
+	}
+	if matches, _ := filepath.Glob(filepath.Join(dir, "usr", "lib", "*-*", "pkgconfig")); len(matches) > 0 {
+		dirs = append(matches, dirs...)
+	}
+	return []string{"PKG_CONFIG_SYSROOT_DIR=" + dir, "PKG_CONFIG_LIBDIR=" + strings.Join(dirs, string(filepath.ListSeparator)), "PKG_CONFIG_PATH="}
+}

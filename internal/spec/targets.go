@@ -1,0 +1,53 @@
+package spec
+
+import (
+	yaml "go.yaml.in/yaml/v4"
+)
+
+// target decodes a targets entry: either OS/ARCH[/VARIANT] or a mapping
+// with target: and the C toolchain settings for it.
+func (r nodeReader) target(n *yaml.Node) (Target, error) {
+	n = resolve(n)
+	t := Target{Pos: r.pos(n)}
+	if n.Kind == yaml.ScalarNode {
+		return t, r.str(&t.Name, "a target")(n)
+	}
+	err := r.fields(n, "a target entry", map[string]func(*yaml.Node) error{
+		"target":          r.str(&t.Name, "target"),
+		"cc":              r.str(&t.CC, "cc"),
+		"cxx":             r.str(&t.CXX, "cxx"),
+		"pkg_config_path": r.str(&t.PkgConfigPath, "pkg_config_path"),
+		"cgo_cflags":      r.str(&t.CgoCflags, "cgo_cflags"),
+		"cgo_ldflags":     r.str(&t.CgoLdflags, "cgo_ldflags"),
+		"sysroot": func(n *yaml.Node) error {
+			var err error
+			t.Sysroot, err = r.sysroot(n, "sysroot")
+			return err
+		},
+	})
+	if err == nil && t.Name == "" {
+		err = errorf(t.Pos, "a target entry needs target: OS/ARCH, for example linux/arm64")
+	}
+	return t, err
+}
+
+// sysroot decodes a sysroot: a directory, or a mapping naming Debian
+// packages (and optionally the archive) or a directory.
+func (r nodeReader) sysroot(n *yaml.Node, what string) (Sysroot, error) {
+	n = resolve(n)
+	sr := Sysroot{Pos: r.pos(n)}
+	if n.Kind == yaml.ScalarNode {
+		return sr, r.str(&sr.Dir, what)(n)
+	}
+	err := r.fields(n, what, map[string]func(*yaml.Node) error{
+		"dir":        r.str(&sr.Dir, what+".dir"),
+		"debian":     r.strList(&sr.Debian, what+".debian"),
+		"archive":    r.str(&sr.Archive, what+".archive"),
+		"suite":      r.str(&sr.Suite, what+".suite"),
+		"components": r.strList(&sr.Components, what+".components"),
+	})
+	if err == nil && sr.Dir != "" && len(sr.Debian) > 0 {
+		err = errorf(sr.Pos, "%s has both dir and debian; use a directory you provide or Debian packages weld fetches, not both", what)
+	}
+	return sr, err
+}
