@@ -28,6 +28,8 @@ var (
 	cairoPixel  = image.Pt(220, 150)
 	cairoColor  = color.RGBA{R: 255, G: 128, B: 0, A: 255}
 	countRegion = image.Rect(8, 8, 170, 56)
+	stampPixel  = image.Pt(40, 200)
+	stampColor  = color.RGBA{R: 46, G: 139, B: 87, A: 255}
 )
 
 const examplePrefix = "github.com/weldgo/weld/examples/imgserver/"
@@ -60,19 +62,22 @@ func TestImgserver(t *testing.T) {
 	if got := color.RGBAModel.Convert(first.At(cairoPixel.X, cairoPixel.Y)); got != cairoColor {
 		t.Errorf("cairo pixel at %v is %v, want %v", cairoPixel, got, cairoColor)
 	}
+	if got := color.RGBAModel.Convert(first.At(stampPixel.X, stampPixel.Y)); got != stampColor {
+		t.Errorf("C++ stamp pixel at %v is %v, want %v", stampPixel, got, stampColor)
+	}
 	if !regionDiffers(first, second, countRegion) {
 		t.Errorf("count region %v is the same in requests 1 and 2", countRegion)
 	}
 	if regionDiffers(first, second, image.Rect(0, 0, imgSize.X, imgSize.Y).Intersect(image.Rect(countRegion.Max.X, 0, imgSize.X, imgSize.Y))) {
 		t.Errorf("pixels outside the count region changed between requests")
 	}
-	want := []string{examplePrefix + "plugins/cairo", examplePrefix + "plugins/count", examplePrefix + "plugins/hello"}
+	want := []string{examplePrefix + "plugins/cairo", examplePrefix + "plugins/count", examplePrefix + "plugins/hello", examplePrefix + "plugins/stamp"}
 	if got := pluginList(t, addr); strings.Join(got, " ") != strings.Join(want, " ") {
 		t.Errorf("GET /plugins lists %v, want %v", got, want)
 	}
 }
 
-// TestImgserverWithoutCgo composes the example without the cairo plugin,
+// TestImgserverWithoutCgo composes the example without its cgo plugins,
 // from flags: cgo auto must then build a static, CGO_ENABLED=0 binary.
 func TestImgserverWithoutCgo(t *testing.T) {
 	requireTool(t, "go")
