@@ -56,6 +56,9 @@ type Session struct {
 	cache   *outcache.Store
 	// goVersion is the toolchain that builds: the locked one.
 	goVersion string
+	lockFile  string
+	roots     sysroots
+	rootReqs  []lock.Sysroot
 }
 
 // Open resolves the composition. Close the session to remove its work
@@ -145,6 +148,9 @@ func Build(ctx context.Context, o Options) ([]Artifact, error) {
 	if err != nil {
 		return nil, err
 	}
+	if st.old != nil && len(st.drift) == 0 {
+		s.Lock = st.old
+	}
 	out := make([]Artifact, len(o.Targets))
 	var todo []int
 	for i, t := range o.Targets {
@@ -178,7 +184,26 @@ func Build(ctx context.Context, o Options) ([]Artifact, error) {
 	if err := g.Wait(); err != nil {
 		return nil, err
 	}
-	return out, nil
+	return out, s.recordSysroots(s.lockFile)
+}
+
+// LockTargets assembles the sysroot of every manifest target whose
+// composition uses cgo and pins its packages in weld.lock (weld lock,
+// weld update).
+func (s *Session) LockTargets(ctx context.Context) error {
+	for _, name := range s.opts.Spec.TargetNames() {
+		t, err := gobuild.ParseTarget(name)
+		if err != nil {
+			return err
+		}
+		if r := s.CDeps(ctx, t); !r.Enabled || r.NeedsCgo() == nil {
+			continue
+		}
+		if _, err := s.sysrootFor(ctx, t); err != nil {
+			return err
+		}
+	}
+	return s.recordSysroots(s.lockFile)
 }
 
 // artifactFor returns where a target's binary goes.

@@ -65,7 +65,7 @@ func (s *Session) fromCache(ctx context.Context, l *lock.Lock, goVersion string,
 	if !ok {
 		return false
 	}
-	if meta.Fingerprint != "" && meta.Fingerprint != s.cFingerprint(ctx, s.toolchainFor(a.Target), meta.PkgConfig) {
+	if meta.Fingerprint != "" && meta.Fingerprint != s.cFingerprint(ctx, s.toolchainFor(ctx, a.Target), meta.PkgConfig) {
 		return false
 	}
 	if err := outcache.CopyFile(bin, a.Path); err != nil {
@@ -89,7 +89,7 @@ func (s *Session) toCache(ctx context.Context, a Artifact, cgo bool) {
 			}
 		}
 		sort.Strings(meta.PkgConfig)
-		meta.Fingerprint = s.cFingerprint(ctx, s.toolchainFor(a.Target), meta.PkgConfig)
+		meta.Fingerprint = s.cFingerprint(ctx, s.toolchainFor(ctx, a.Target), meta.PkgConfig)
 	}
 	if err := s.cache.Put(s.outputKey(s.Lock, s.goVersion, a), a.Path, meta); err != nil {
 		s.opts.Steps.Warn(fmt.Sprintf("caching %s: %v", a.Path, err))

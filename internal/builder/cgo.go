@@ -61,7 +61,7 @@ func (s *Session) CDeps(ctx context.Context, t gobuild.Target) *CReport {
 	if !r.Enabled {
 		return r
 	}
-	tc := s.toolchainFor(t)
+	tc := s.toolchainFor(ctx, t)
 	r.Compiler, r.CompilerProblem, r.env = tc.CC, tc.Problem, tc.Env
 	r.cross = tc.Cross
 	pc := cdeps.PkgConfig{Env: append(append([]string(nil), s.opts.Go.Env...), tc.Env...)}

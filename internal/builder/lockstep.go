@@ -59,6 +59,7 @@ func (s *Session) prepareLock(ctx context.Context) (*spec.Spec, *lockState, erro
 		return o.Spec, st, nil
 	}
 	st.file = filepath.Join(o.Spec.Dir, lock.FileName)
+	s.lockFile = st.file
 	if st.old, err = lock.Read(st.file); err != nil {
 		return nil, nil, err
 	}
@@ -153,6 +154,16 @@ func (s *Session) finishLock(ctx context.Context, st *lockState) error {
 		return err
 	}
 	s.Lock = lock.New(o.Spec, s.Comp, st.goVer, hashes, sums)
+	if st.old != nil && o.LockMode != LockUpdate {
+		// Sysroot pins are recorded as targets are built; keep those
+		// whose request the manifest still makes.
+		for _, sr := range st.old.Sysroots {
+			want := o.Spec.TargetSettings(sr.Target).Sysroot.Debian
+			if strings.Join(lock.SortedCopy(want), ",") == strings.Join(sr.Request, ",") {
+				s.Lock.Sysroots = append(s.Lock.Sysroots, sr)
+			}
+		}
+	}
 	if st.file == "" {
 		return nil
 	}
@@ -167,7 +178,7 @@ func (s *Session) finishLock(ctx context.Context, st *lockState) error {
 		return fmt.Errorf("--locked: the go command selects a different build list than %s:\n\t%s\nrun weld lock",
 			relToCwd(st.file), strings.Join(moduleChanges(st.old, s.Lock), "\n\t"))
 	}
-	if err := atomicfile.WriteFile(st.file, data, 0o644); err != nil {
+	if err := writeLock(st.file, data); err != nil {
 		return fmt.Errorf("writing lock: %w", err)
 	}
 	switch {
@@ -228,6 +239,8 @@ func moduleChanges(old, new *lock.Lock) []string {
 	}
 	return out
 }
+
+func writeLock(name string, data []byte) error { return atomicfile.WriteFile(name, data, 0o644) }
 
 func relToCwd(p string) string {
 	if wd, err := os.Getwd(); err == nil {

@@ -1,6 +1,7 @@
 package builder
 
 import (
+	"context"
 	"fmt"
 	"os/exec"
 	"path/filepath"
@@ -44,8 +45,9 @@ type cToolchain struct {
 }
 
 // toolchainFor finds the C toolchain for t: the manifest's override, the
-// host compiler for the host target, or Debian's cross compiler.
-func (s *Session) toolchainFor(t gobuild.Target) cToolchain {
+// host compiler for the host target, or Debian's cross compiler, with the
+// target's sysroot when it has one.
+func (s *Session) toolchainFor(ctx context.Context, t gobuild.Target) cToolchain {
 	settings := s.opts.Spec.TargetSettings(t.String())
 	tc := cToolchain{Settings: settings, Cross: t != HostTarget()}
 	base := append([]string(nil), s.opts.Spec.Build.Env...)
@@ -83,13 +85,28 @@ func (s *Session) toolchainFor(t gobuild.Target) cToolchain {
 		}
 	}
 	tc.Env = append(base, "CC="+tc.CC, "CXX="+tc.CXX)
-	if settings.CgoCflags != "" {
-		tc.Env = append(tc.Env, "CGO_CFLAGS="+settings.CgoCflags)
+	cppflags, ldflags := "", settings.CgoLdflags
+	pcEnv := pkgConfigEnv(tc, settings)
+	if tc.Problem == "" {
+		sr, err := s.sysrootFor(ctx, t)
+		switch {
+		case err != nil:
+			tc.Problem = err.Error()
+		case sr != nil:
+			// The sysroot's flags come first so that the manifest's
+			// own flags can still override them.
+			var srLd string
+			cppflags, srLd = sr.CgoFlags()
+			ldflags = strings.TrimSpace(srLd + " " + ldflags)
+			pcEnv = sr.PkgConfigEnv()
+		}
 	}
-	if settings.CgoLdflags != "" {
-		tc.Env = append(tc.Env, "CGO_LDFLAGS="+settings.CgoLdflags)
+	for _, kv := range [][2]string{{"CGO_CPPFLAGS", cppflags}, {"CGO_CFLAGS", settings.CgoCflags}, {"CGO_LDFLAGS", ldflags}} {
+		if kv[1] != "" {
+			tc.Env = append(tc.Env, kv[0]+"="+kv[1])
+		}
 	}
-	tc.Env = append(tc.Env, pkgConfigEnv(tc, settings)...)
+	tc.Env = append(tc.Env, pcEnv...)
 	return tc
 }
 

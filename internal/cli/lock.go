@@ -55,6 +55,6 @@ func openWithLock(cmd *cobra.Command, cf *composeFlags, mode builder.LockMode, u
 	if err != nil {
 		return err
 	}
-	sess.Close()
-	return nil
+	defer sess.Close()
+	return sess.LockTargets(cmd.Context())
 }

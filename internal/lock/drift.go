@@ -3,6 +3,7 @@ package lock
 import (
 	"fmt"
 	"path/filepath"
+	"sort"
 	"strings"
 
 	"github.com/weldgo/weld/internal/spec"
@@ -125,6 +126,12 @@ func Drift(s *spec.Spec, l *Lock, skip ...string) []string {
 	if strings.Join(exclude, "\n") != strings.Join(l.Exclude, "\n") {
 		diffs = append(diffs, "exclude directives changed")
 	}
+	for _, sr := range l.Sysroots {
+		want := s.TargetSettings(sr.Target).Sysroot.Debian
+		if strings.Join(SortedCopy(want), ",") != strings.Join(sr.Request, ",") {
+			diffs = append(diffs, fmt.Sprintf("sysroot packages for %s changed", sr.Target))
+		}
+	}
 	for _, m := range l.Locals {
 		dir := filepath.Join(s.Dir, filepath.FromSlash(m.Path))
 		h, err := HashDir(dir, m.Module, skip...)
@@ -136,4 +143,11 @@ func Drift(s *spec.Spec, l *Lock, skip ...string) []string {
 		}
 	}
 	return diffs
+}
+
+// SortedCopy returns a sorted copy of names.
+func SortedCopy(names []string) []string {
+	out := append([]string(nil), names...)
+	sort.Strings(out)
+	return out
 }

@@ -45,6 +45,33 @@ type Lock struct {
 	Modules []Module
 	// Sums are the composed go.sum's lines, sorted.
 	Sums []string
+	// Sysroots pin the Debian packages of each cross target's sysroot.
+	Sysroots []Sysroot
+}
+
+// Sysroot is the locked sysroot of one target: what the manifest asked
+// for and the exact packages it resolved to.
+type Sysroot struct {
+	Target   string
+	Request  []string // the manifest's package names, sorted
+	Archive  string
+	Suite    string
+	Packages []Deb
+}
+
+// Deb is one pinned Debian package.
+type Deb struct {
+	Package, Version, Architecture, SHA256, Filename string
+}
+
+// SysrootFor returns the locked sysroot of a target.
+func (l *Lock) SysrootFor(target string) (Sysroot, bool) {
+	for _, s := range l.Sysroots {
+		if s.Target == target {
+			return s, true
+		}
+	}
+	return Sysroot{}, false
 }
 
 // Root is the app or a plugin: what the manifest asked for and what it
@@ -109,6 +136,16 @@ func (l *Lock) Format() []byte {
 	sort.Strings(sums)
 	for _, s := range sums {
 		fmt.Fprintf(&b, "sum %s\n", s)
+	}
+	sysroots := append([]Sysroot(nil), l.Sysroots...)
+	sort.Slice(sysroots, func(i, j int) bool { return sysroots[i].Target < sysroots[j].Target })
+	for _, sr := range sysroots {
+		fmt.Fprintf(&b, "sysroot %s archive=%s suite=%s packages=%s\n", sr.Target, sr.Archive, sr.Suite, strings.Join(sr.Request, ","))
+		debs := append([]Deb(nil), sr.Packages...)
+		sort.Slice(debs, func(i, j int) bool { return debs[i].Package < debs[j].Package })
+		for _, d := range debs {
+			fmt.Fprintf(&b, "deb %s %s %s %s %s %s\n", sr.Target, d.Package, d.Version, d.Architecture, d.SHA256, d.Filename)
+		}
 	}
 	return b.Bytes()
 }
@@ -180,6 +217,18 @@ func Parse(file string, data []byte) (*Lock, error) {
 				return nil, bad("malformed sum line")
 			}
 			l.Sums = append(l.Sums, strings.Join(f[1:], " "))
+		case "sysroot":
+			sr, err := parseSysroot(f[1:])
+			if err != nil {
+				return nil, bad(err.Error())
+			}
+			l.Sysroots = append(l.Sysroots, sr)
+		case "deb":
+			if len(f) != 7 || len(l.Sysroots) == 0 || l.Sysroots[len(l.Sysroots)-1].Target != f[1] {
+				return nil, bad("malformed deb line, or not after its sysroot line")
+			}
+			sr := &l.Sysroots[len(l.Sysroots)-1]
+			sr.Packages = append(sr.Packages, Deb{Package: f[2], Version: f[3], Architecture: f[4], SHA256: f[5], Filename: f[6]})
 		default:
 			return nil, bad("unknown line")
 		}
@@ -217,6 +266,29 @@ func parseRoot(f []string) (Root, error) {
 		}
 	}
 	return r, nil
+}
+
+func parseSysroot(f []string) (Sysroot, error) {
+	if len(f) < 2 {
+		return Sysroot{}, fmt.Errorf("malformed sysroot line")
+	}
+	sr := Sysroot{Target: f[0]}
+	for _, kv := range f[1:] {
+		k, v, ok := strings.Cut(kv, "=")
+		switch {
+		case !ok:
+			return Sysroot{}, fmt.Errorf("malformed field %q", kv)
+		case k == "archive":
+			sr.Archive = v
+		case k == "suite":
+			sr.Suite = v
+		case k == "packages":
+			sr.Request = strings.Split(v, ",")
+		default:
+			return Sysroot{}, fmt.Errorf("unknown field %q", k)
+		}
+	}
+	return sr, nil
 }
 
 // Read loads a lock file; it returns nil, nil when the file does not exist.

@@ -1,0 +1,119 @@
+package deb
+
+import (
+	"crypto/md5"
+	"fmt"
+	"regexp"
+	"strings"
+)
+
+var (
+	nameRE = regexp.MustCompile(`^[a-z0-9][a-z0-9.+-]+$`)
+	// relationRE is one relation of a dependency field, such as
+	// "libc6 (>= 2.34)" or "libfoo:any"; alternatives are split on "|"
+	// before matching.
+	relationRE = regexp.MustCompile(`^[a-z0-9][a-z0-9.+-]+(:[a-z0-9-]+)?( \((<<|<=|=|>=|>>) [A-Za-z0-9.+~:-]+\))?$`)
+)
+
+// checkRelation validates one Depends entry ("a (>= 1) | b").
+func checkRelation(dep string) error {
+	for _, alt := range strings.Split(dep, "|") {
+		if !relationRE.MatchString(strings.Trim(alt, " ")) {
+			return fmt.Errorf("dependency %q: want \"package\" or \"package (op version)\" with op one of << <= = >= >>, alternatives separated by |", dep)
+		}
+	}
+	return nil
+}
+
+// singleLine rejects values that would break a control file.
+func singleLine(field, v string) error {
+	if strings.ContainsAny(v, "\n\r") {
+		return fmt.Errorf("%s %q: must be a single line", field, v)
+	}
+	if strings.TrimSpace(v) != v {
+		return fmt.Errorf("%s %q: leading or trailing white space", field, v)
+	}
+	return nil
+}
+
+// formatDescription renders Description's value: the first line is the
+// synopsis, the rest the extended description, each line indented by one
+// space and empty lines written as " .".
+func formatDescription(d string) (string, error) {
+	d = strings.TrimRight(d, "\n")
+	lines := strings.Split(d, "\n")
+	if strings.TrimSpace(lines[0]) == "" {
+		return "", fmt.Errorf("description %q: the first line (the synopsis) is empty", d)
+	}
+	var b strings.Builder
+	b.WriteString(strings.TrimSpace(lines[0]))
+	for _, l := range lines[1:] {
+		l = strings.TrimRight(l, " \t\r")
+		if l == "" {
+			l = "."
+		}
+		b.WriteString("\n " + l)
+	}
+	return b.String(), nil
+}
+
+// control renders the control file with the fields in the order
+// dpkg-gencontrol writes them (Dpkg::Control::FieldsCore, CTRL_PKG_DEB).
+func control(p Package, installedKiB int64) (string, error) {
+	desc, err := formatDescription(p.Description)
+	if err != nil {
+		return "", err
+	}
+	section, priority := p.Section, p.Priority
+	if section == "" {
+		section = "misc"
+	}
+	if priority == "" {
+		priority = "optional"
+	}
+	var b strings.Builder
+	field := func(k, v string) {
+		if v != "" {
+			fmt.Fprintf(&b, "%s: %s\n", k, v)
+		}
+	}
+	field("Package", p.Name)
+	field("Version", p.Version)
+	field("Architecture", p.Architecture)
+	field("Maintainer", p.Maintainer)
+	field("Installed-Size", fmt.Sprint(installedKiB))
+	field("Depends", strings.Join(p.Depends, ", "))
+	field("Section", section)
+	field("Priority", priority)
+	field("Homepage", p.Homepage)
+	field("Description", desc)
+	return b.String(), nil
+}
+
+// fileSum is what the control archive needs to know of one data file.
+type fileSum struct {
+	name string // without "./"
+	size int64
+	md5  [md5.Size]byte
+}
+
+// md5sums renders DEBIAN/md5sums: "<hex>  <path>" per regular file, sorted
+// by path, paths without a leading "./" or "/".
+func md5sums(files []fileSum) string {
+	var b strings.Builder
+	for _, f := range files {
+		fmt.Fprintf(&b, "%x  %s\n", f.md5, f.name)
+	}
+	return b.String()
+}
+
+// installedSize is Installed-Size as dpkg-gencontrol computes it over the
+// data tree: each regular file's size rounded up to KiB, plus 1 KiB for
+// every directory, the root included.
+func installedSize(files []fileSum, dirs int) int64 {
+	n := int64(dirs)
+	for _, f := range files {
+		n += (f.size + 1023) / 1024
+	}
+	return n
+}

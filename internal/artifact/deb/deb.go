@@ -1,0 +1,167 @@
+// Package deb writes Debian binary packages (.deb) without dpkg-deb.
+//
+// A .deb is an ar archive of three members: "debian-binary" ("2.0\n"),
+// "control.tar.gz" (./control and ./md5sums) and "data.tar.gz" (the files,
+// with a directory entry for "./" and every parent). Both tarballs and the
+// ar headers carry Package.MTime and nothing of the build machine, so the
+// same Package gives the same bytes (see package archive for the tar and
+// gzip rules). Maintainer scripts and conffiles are not supported.
+package deb
+
+import (
+	"bytes"
+	"crypto/md5"
+	"fmt"
+	"io"
+	"path"
+	"strings"
+	"time"
+
+	"github.com/weldgo/weld/internal/artifact/archive"
+)
+
+// Package describes one binary package.
+type Package struct {
+	Name         string   // package name: lower case, digits, ".+-", at least two characters
+	Version      string   // Debian version; see VersionFromGo
+	Architecture string   // Debian architecture (see DebianArch) or "all"
+	Maintainer   string   // "Name <email>"
+	Description  string   // synopsis line, then optionally the extended description
+	Homepage     string   // optional URL
+	Section      string   // optional; "misc" when empty
+	Priority     string   // optional; "optional" when empty
+	Depends      []string // relations in the order given, e.g. "libc6 (>= 2.34)"
+	// Files are the package's contents, named by their install path
+	// without the leading "/" ("usr/bin/weld"). Parent directories are
+	// added; listing them too is allowed.
+	Files []archive.File
+	MTime time.Time // every timestamp in the package, e.g. SOURCE_DATE_EPOCH; zero means 1970-01-01
+}
+
+// FileName is the conventional name of p's .deb:
+// name_version_arch.deb, without the version's epoch.
+func (p Package) FileName() string {
+	v := p.Version
+	if i := strings.IndexByte(v, ':'); i >= 0 {
+		v = v[i+1:]
+	}
+	return fmt.Sprintf("%s_%s_%s.deb", p.Name, v, p.Architecture)
+}
+
+// Check validates p's control fields and file names without reading any
+// file.
+func (p Package) Check() error {
+	if !nameRE.MatchString(p.Name) {
+		return fmt.Errorf("deb package name %q: want at least two of a-z, 0-9, '.', '+', '-', starting with a letter or digit", p.Name)
+	}
+	if err := CheckVersion(p.Version); err != nil {
+		return fmt.Errorf("deb package %s: %w", p.Name, err)
+	}
+	if !knownArch[p.Architecture] {
+		return fmt.Errorf("deb package %s: architecture %q is not a known Debian architecture", p.Name, p.Architecture)
+	}
+	if p.Maintainer == "" {
+		return fmt.Errorf("deb package %s: Maintainer is required", p.Name)
+	}
+	if p.Description == "" {
+		return fmt.Errorf("deb package %s: Description is required", p.Name)
+	}
+	for _, kv := range [][2]string{{"maintainer", p.Maintainer}, {"homepage", p.Homepage}, {"section", p.Section}, {"priority", p.Priority}} {
+		if err := singleLine(kv[0], kv[1]); err != nil {
+			return fmt.Errorf("deb package %s: %w", p.Name, err)
+		}
+	}
+	for _, d := range p.Depends {
+		if err := checkRelation(d); err != nil {
+			return fmt.Errorf("deb package %s: %w", p.Name, err)
+		}
+	}
+	if len(p.Files) == 0 {
+		return fmt.Errorf("deb package %s: no files", p.Name)
+	}
+	for _, f := range p.Files {
+		if strings.HasPrefix(f.Name, "/") || strings.HasPrefix(f.Name, "./") || f.CleanName() == "." {
+			return fmt.Errorf("deb package %s: file %q: name it by its install path without a leading / or ./, e.g. usr/bin/%s", p.Name, f.Name, path.Base(f.Name))
+		}
+		if err := f.Check(); err != nil {
+			return fmt.Errorf("deb package %s: %w", p.Name, err)
+		}
+	}
+	return nil
+}
+
+// Write writes p as a .deb to w.
+func Write(w io.Writer, p Package) error {
+	if err := p.Check(); err != nil {
+		return err
+	}
+	data, sums, dirs, err := dataTar(p)
+	if err != nil {
+		return fmt.Errorf("writing deb %s data: %w", p.Name, err)
+	}
+	ctrl, err := control(p, installedSize(sums, dirs))
+	if err != nil {
+		return fmt.Errorf("writing deb %s control: %w", p.Name, err)
+	}
+	var ctrlTar bytes.Buffer
+	if err := archive.WriteTarGz(&ctrlTar, []archive.File{
+		archive.Dir("./"),
+		{Name: "./control", Mode: 0o644, Data: []byte(ctrl)},
+		{Name: "./md5sums", Mode: 0o644, Data: []byte(md5sums(sums))},
+	}, p.MTime); err != nil {
+		return fmt.Errorf("writing deb %s control: %w", p.Name, err)
+	}
+	mtime := p.MTime
+	if mtime.IsZero() {
+		mtime = time.Unix(0, 0) // as package archive does
+	}
+	ar := newArWriter(w, mtime)
+	for _, m := range []struct {
+		name string
+		data []byte
+	}{
+		{"debian-binary", []byte("2.0\n")},
+		{"control.tar.gz", ctrlTar.Bytes()},
+		{"data.tar.gz", data},
+	} {
+		if err := ar.add(m.name, m.data); err != nil {
+			return fmt.Errorf("writing deb %s: %w", p.Name, err)
+		}
+	}
+	return nil
+}
+
+// dataTar reads p's files once, returning data.tar.gz, the regular files'
+// sums in path order and the number of directories (the root included).
+func dataTar(p Package) ([]byte, []fileSum, int, error) {
+	files := []archive.File{archive.Dir("./")}
+	for _, f := range p.Files {
+		b, f, err := f.ReadAll()
+		if err != nil {
+			return nil, nil, 0, err
+		}
+		f.Name, f.Data, f.Src = "./"+f.Name, b, ""
+		if f.IsDir() {
+			f.Data = nil
+		}
+		files = append(files, f)
+	}
+	files, err := archive.Sorted(archive.WithParents(files))
+	if err != nil {
+		return nil, nil, 0, err
+	}
+	var sums []fileSum
+	dirs := 0
+	for _, f := range files {
+		if f.IsDir() {
+			dirs++
+			continue
+		}
+		sums = append(sums, fileSum{name: strings.TrimPrefix(f.Name, "./"), size: int64(len(f.Data)), md5: md5.Sum(f.Data)})
+	}
+	var buf bytes.Buffer
+	if err := archive.WriteTarGz(&buf, files, p.MTime); err != nil {
+		return nil, nil, 0, err
+	}
+	return buf.Bytes(), sums, dirs, nil
+}

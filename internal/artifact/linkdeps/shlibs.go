@@ -1,0 +1,188 @@
+package linkdeps
+
+import (
+	"bufio"
+	"bytes"
+	"debug/elf"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+)
+
+// SplitSoname splits a soname into the library name and version that
+// shlibs files use, as dpkg-shlibdeps does: "libz.so.1" → ("libz", "1"),
+// "libfoo-2.0.so" → ("libfoo", "2.0"). ok is false for other forms.
+func SplitSoname(soname string) (lib, version string, ok bool) {
+	if i := strings.Index(soname, ".so."); i > 0 {
+		return soname[:i], soname[i+len(".so."):], true
+	}
+	if m := sonameDashRE.FindStringSubmatch(soname); m != nil {
+		return m[1], m[2], true
+	}
+	return "", "", false
+}
+
+var sonameDashRE = regexp.MustCompile(`^(.*)-(\d.*)\.so$`)
+
+// firstRelationRE is the first package of a dependency field and its ">="
+// version, if any: "zlib1g (>= 1:1.2.3.3.dfsg-1)".
+var firstRelationRE = regexp.MustCompile(`^\s*([a-z0-9][a-z0-9.+-]+)(?::[a-z0-9-]+)?\s*(?:\(\s*(>=|>>|=)\s*([^)\s]+)\s*\))?`)
+
+// ParseShlibs looks soname up in the contents of a shlibs file
+// (deb-shlibs(5): "[type:] library version dependencies" per line) and
+// returns the first package of the dependencies and its minimal version.
+// Lines with a type (udeb:) are ignored.
+func ParseShlibs(data []byte, soname string) (pkg, minVersion string, ok bool) {
+	lib, ver, ok := SplitSoname(soname)
+	if !ok {
+		return "", "", false
+	}
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	for sc.Scan() {
+		line := strings.TrimSpace(sc.Text())
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		f := strings.Fields(line)
+		if strings.HasSuffix(f[0], ":") || len(f) < 3 || f[0] != lib || f[1] != ver {
+			continue
+		}
+		deps := strings.Join(f[2:], " ")
+		first, _, _ := strings.Cut(deps, ",")
+		first, _, _ = strings.Cut(first, "|")
+		m := firstRelationRE.FindStringSubmatch(first)
+		if m == nil {
+			return "", "", false
+		}
+		return m[1], m[3], true
+	}
+	return "", "", false
+}
+
+// multiarchTriplets maps Debian architectures to their multiarch library
+// directory names.
+var multiarchTriplets = map[string]string{
+	"amd64": "x86_64-linux-gnu", "arm64": "aarch64-linux-gnu",
+	"armhf": "arm-linux-gnueabihf", "armel": "arm-linux-gnueabi",
+	"i386": "i386-linux-gnu", "ppc64el": "powerpc64le-linux-gnu",
+	"s390x": "s390x-linux-gnu", "riscv64": "riscv64-linux-gnu",
+}
+
+// elfMachines maps Debian architectures to ELF machines, to tell a
+// library of the wrong architecture from the right one.
+var elfMachines = map[string]elf.Machine{
+	"amd64": elf.EM_X86_64, "arm64": elf.EM_AARCH64, "armhf": elf.EM_ARM,
+	"armel": elf.EM_ARM, "i386": elf.EM_386, "ppc64el": elf.EM_PPC64,
+	"s390x": elf.EM_S390, "riscv64": elf.EM_RISCV,
+}
+
+// dpkgInfoDir holds the installed packages' shlibs files.
+var dpkgInfoDir = "/var/lib/dpkg/info"
+
+// HostResolver returns a Resolver that uses HostShlibs for arch.
+func HostResolver(arch string) Resolver {
+	return func(soname string) (string, string, bool) { return HostShlibs(soname, arch) }
+}
+
+// HostShlibs finds the library soname of the Debian architecture arch on
+// this machine (in the multiarch directories, then through ldconfig -p),
+// asks dpkg -S which package installed it, and reads that package's shlibs
+// file in /var/lib/dpkg/info for the package and minimal version to depend
+// on. A package without a shlibs entry for the library gives the package
+// with no version. ok is false when the library or its package is not
+// found.
+func HostShlibs(soname, arch string) (pkg, minVersion string, ok bool) {
+	for _, path := range hostLibCandidates(soname, arch) {
+		owner, ok := dpkgOwner(path)
+		if !ok {
+			continue
+		}
+		name, _, _ := strings.Cut(owner, ":")
+		for _, f := range []string{name + ":" + arch + ".shlibs", name + ".shlibs"} {
+			if data, err := os.ReadFile(filepath.Join(dpkgInfoDir, f)); err == nil {
+				if p, v, ok := ParseShlibs(data, soname); ok {
+					return p, v, true
+				}
+			}
+		}
+		return name, "", true
+	}
+	return "", "", false
+}
+
+// hostLibCandidates lists existing files named soname that are ELF objects
+// of arch's machine.
+func hostLibCandidates(soname, arch string) []string {
+	var paths []string
+	if t, ok := multiarchTriplets[arch]; ok {
+		for _, d := range []string{"/lib/", "/usr/lib/"} {
+			paths = append(paths, d+t+"/"+soname)
+		}
+	}
+	if out, err := exec.Command("ldconfig", "-p").Output(); err == nil {
+		// "\tlibz.so.1 (libc6,x86-64) => /lib/x86_64-linux-gnu/libz.so.1"
+		for _, l := range strings.Split(string(out), "\n") {
+			name, rest, _ := strings.Cut(strings.TrimSpace(l), " ")
+			if _, p, ok := strings.Cut(rest, " => "); ok && name == soname {
+				paths = append(paths, p)
+			}
+		}
+	}
+	var out []string
+	for _, p := range paths {
+		f, err := elf.Open(p)
+		if err != nil {
+			continue
+		}
+		m := f.Machine
+		f.Close()
+		if m == elfMachines[arch] {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// dpkgOwner returns the package (with its ":arch" when dpkg adds one) that
+// installed path. With merged /usr a file may be registered under /lib or
+// /usr/lib, so both spellings and the resolved path are tried.
+func dpkgOwner(path string) (string, bool) {
+	tries := []string{path}
+	if p, ok := strings.CutPrefix(path, "/usr/"); ok {
+		tries = append(tries, "/"+p)
+	} else {
+		tries = append(tries, "/usr"+path)
+	}
+	if real, err := filepath.EvalSymlinks(path); err == nil && real != path {
+		tries = append(tries, real)
+	}
+	for _, p := range tries {
+		out, err := exec.Command("dpkg", "-S", p).Output()
+		if err != nil {
+			continue
+		}
+		if owner, ok := parseDpkgS(string(out), p); ok {
+			return owner, true
+		}
+	}
+	return "", false
+}
+
+// parseDpkgS reads "zlib1g:amd64: /lib/x86_64-linux-gnu/libz.so.1" from
+// dpkg -S output and returns the first package owning path. Diversion
+// lines are skipped.
+func parseDpkgS(out, path string) (string, bool) {
+	for _, l := range strings.Split(out, "\n") {
+		pkgs, p, ok := strings.Cut(l, ": ")
+		if !ok || p != path || strings.HasPrefix(l, "diversion by ") {
+			continue
+		}
+		first, _, _ := strings.Cut(pkgs, ",")
+		if first = strings.TrimSpace(first); first != "" {
+			return first, true
+		}
+	}
+	return "", false
+}

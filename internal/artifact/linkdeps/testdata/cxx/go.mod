@@ -1,0 +1,3 @@
+module example.com/cxxprog
+
+go 1.26

@@ -1,0 +1,3 @@
+module example.com/pureprog
+
+go 1.26

@@ -1,0 +1,3 @@
+module example.com/zlibprog
+
+go 1.26

@@ -1,0 +1,138 @@
+package builder
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+
+	"github.com/weldgo/weld/internal/gobuild"
+	"github.com/weldgo/weld/internal/lock"
+	"github.com/weldgo/weld/internal/sysroot"
+)
+
+// sysroots remembers the Debian sysroots a session assembled, by target.
+type sysroots struct {
+	mu    sync.Mutex
+	byTgt map[string]*sysroot.Sysroot
+}
+
+// sysrootFor assembles the Debian sysroot that the manifest asks for t,
+// pinned to weld.lock's packages when the lock has them for the same
+// request. It returns nil when the target has no Debian sysroot.
+func (s *Session) sysrootFor(ctx context.Context, t gobuild.Target) (*sysroot.Sysroot, error) {
+	st := s.opts.Spec.TargetSettings(t.String())
+	if len(st.Sysroot.Debian) == 0 {
+		return nil, nil
+	}
+	s.roots.mu.Lock()
+	defer s.roots.mu.Unlock()
+	if sr := s.roots.byTgt[t.String()]; sr != nil {
+		return sr, nil
+	}
+	arch, err := sysroot.DebianArch(t.OS, t.Arch, t.Variant)
+	if err != nil {
+		return nil, err
+	}
+	archive, suite, components := sysroot.DefaultSource()
+	if st.Sysroot.Archive != "" {
+		archive = st.Sysroot.Archive
+	}
+	if st.Sysroot.Suite != "" {
+		suite = st.Sysroot.Suite
+	}
+	if len(st.Sysroot.Components) > 0 {
+		components = st.Sysroot.Components
+	}
+	req := sysroot.Request{Archive: archive, Suite: suite, Components: components, Arch: arch,
+		Packages: st.Sysroot.Debian, CacheDir: sysrootCache()}
+	if s.opts.Go.Verbose != nil {
+		req.Log = s.opts.Steps.Note
+	}
+	if s.Lock != nil && s.opts.LockMode != LockUpdate {
+		if locked, ok := s.Lock.SysrootFor(t.String()); ok && sameRequest(locked, req) {
+			for _, d := range locked.Packages {
+				req.Pins = append(req.Pins, sysroot.Pinned{Package: d.Package, Version: d.Version,
+					Architecture: d.Architecture, Filename: d.Filename, SHA256: d.SHA256})
+			}
+		}
+	}
+	done := s.opts.Steps.Start("sysroot", fmt.Sprintf("%s: %s", t, strings.Join(st.Sysroot.Debian, " ")))
+	sr, err := sysroot.Ensure(ctx, req)
+	done()
+	if err != nil {
+		return nil, fmt.Errorf("fetching Debian sysroot for %s: %w", t, err)
+	}
+	if s.roots.byTgt == nil {
+		s.roots.byTgt = map[string]*sysroot.Sysroot{}
+	}
+	s.roots.byTgt[t.String()] = sr
+	s.rootReqs = append(s.rootReqs, lockedSysroot(t.String(), req, sr))
+	return sr, nil
+}
+
+func sameRequest(l lock.Sysroot, r sysroot.Request) bool {
+	return l.Archive == r.Archive && l.Suite == r.Suite &&
+		strings.Join(l.Request, ",") == strings.Join(lock.SortedCopy(r.Packages), ",")
+}
+
+func lockedSysroot(target string, r sysroot.Request, sr *sysroot.Sysroot) lock.Sysroot {
+	l := lock.Sysroot{Target: target, Request: lock.SortedCopy(r.Packages), Archive: r.Archive, Suite: r.Suite}
+	for _, p := range sr.Packages {
+		l.Packages = append(l.Packages, lock.Deb{Package: p.Package, Version: p.Version,
+			Architecture: p.Architecture, SHA256: p.SHA256, Filename: p.Filename})
+	}
+	return l
+}
+
+// sysrootCache is weld's cache directory; the sysroot package keeps its
+// downloads and trees in a sysroot/ folder there.
+func sysrootCache() string {
+	dir := os.Getenv("WELD_CACHE")
+	if dir == "" || dir == "off" {
+		base, err := os.UserCacheDir()
+		if err != nil {
+			base = os.TempDir()
+		}
+		dir = filepath.Join(base, "weld")
+	}
+	return dir
+}
+
+// recordSysroots writes the sysroots assembled in this session into
+// weld.lock: entries of other targets stay as they were.
+func (s *Session) recordSysroots(lockFile string) error {
+	s.roots.mu.Lock()
+	fresh := append([]lock.Sysroot(nil), s.rootReqs...)
+	s.roots.mu.Unlock()
+	if len(fresh) == 0 || s.Lock == nil || lockFile == "" {
+		return nil
+	}
+	updated := *s.Lock
+	updated.Sysroots = nil
+	replaced := map[string]bool{}
+	for _, f := range fresh {
+		replaced[f.Target] = true
+		updated.Sysroots = append(updated.Sysroots, f)
+	}
+	for _, old := range s.Lock.Sysroots {
+		if !replaced[old.Target] {
+			updated.Sysroots = append(updated.Sysroots, old)
+		}
+	}
+	data := updated.Format()
+	if string(data) == string(s.Lock.Format()) {
+		return nil
+	}
+	if s.opts.LockMode == LockFrozen {
+		return fmt.Errorf("--locked: %s does not pin the sysroot packages this build needs; run weld lock", relToCwd(lockFile))
+	}
+	if err := writeLock(lockFile, data); err != nil {
+		return err
+	}
+	s.Lock = &updated
+	s.opts.Steps.Note(fmt.Sprintf("updated %s: pinned sysroot packages", relToCwd(lockFile)))
+	return nil
+}
