@@ -119,21 +119,35 @@ func TestImgserverWithoutCgo(t *testing.T) {
 	}
 }
 
-// weldBuild runs weld in-process and returns the one artifact it printed.
-func weldBuild(t *testing.T, args ...string) string {
+// weldRun runs weld in-process and returns what it printed on stdout.
+func weldRun(t *testing.T, args ...string) string {
 	t.Helper()
 	var stdout, stderr bytes.Buffer
 	if code := cli.Main(args, &stdout, &stderr); code != 0 {
 		t.Fatalf("weld %s: exit %d\n%s", strings.Join(args, " "), code, stderr.String())
 	}
-	return strings.TrimSpace(stdout.String())
+	return stdout.String()
 }
 
-// startServer runs the binary on a free port and returns its address,
-// read from its "listening on" log line.
+// weldBuild runs weld build and returns the binary it printed first.
+func weldBuild(t *testing.T, args ...string) string {
+	t.Helper()
+	return strings.Fields(weldRun(t, args...))[0]
+}
+
+// startServer runs the binary on a free port and returns its address.
 func startServer(t *testing.T, bin string) string {
 	t.Helper()
-	cmd := exec.Command(bin, "-addr", "127.0.0.1:0")
+	return startCommand(t, []string{bin}, nil)
+}
+
+// startCommand runs argv with -addr 127.0.0.1:0 appended (env nil means
+// the test's own) and returns the server's address, read from its
+// "listening on" log line.
+func startCommand(t *testing.T, argv []string, env []string) string {
+	t.Helper()
+	cmd := exec.Command(argv[0], append(argv[1:], "-addr", "127.0.0.1:0")...)
+	cmd.Env = env
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -160,8 +174,8 @@ func startServer(t *testing.T, bin string) string {
 			t.Fatalf("server exited without listening; log:\n%s", strings.Join(logged, "\n"))
 		}
 		return addr
-	case <-time.After(30 * time.Second):
-		t.Fatal("server did not report its address within 30s")
+	case <-time.After(3 * time.Minute):
+		t.Fatal("server did not report its address within 3 minutes")
 	}
 	return ""
 }

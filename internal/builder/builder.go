@@ -44,6 +44,8 @@ type Options struct {
 type Artifact struct {
 	Target gobuild.Target
 	Path   string
+	// Packages are the archives and packages made from the binary.
+	Packages []string
 }
 
 // Session is a resolved composition and the work directory it lives in.
@@ -160,7 +162,7 @@ func Build(ctx context.Context, o Options) ([]Artifact, error) {
 		}
 	}
 	if len(todo) == 0 {
-		return out, nil
+		return out, s.packageAll(ctx, out)
 	}
 	locked := st.old != nil && len(st.drift) == 0
 	if !locked || !s.restoreComposition(st, resolveSpec) {
@@ -184,7 +186,24 @@ func Build(ctx context.Context, o Options) ([]Artifact, error) {
 	if err := g.Wait(); err != nil {
 		return nil, err
 	}
+	if err := s.packageAll(ctx, out); err != nil {
+		return nil, err
+	}
 	return out, s.recordSysroots(s.lockFile)
+}
+
+// packageAll makes the manifest's outputs from every built binary.
+func (s *Session) packageAll(ctx context.Context, out []Artifact) error {
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	for i := range out {
+		g.Go(func() error {
+			pkgs, err := s.packageTarget(gctx, out[i])
+			out[i].Packages = pkgs
+			return err
+		})
+	}
+	return g.Wait()
 }
 
 // LockTargets assembles the sysroot of every manifest target whose

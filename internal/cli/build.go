@@ -53,6 +53,9 @@ artifact's path.`,
 			}
 			for _, a := range arts {
 				fmt.Fprintln(cmd.OutOrStdout(), a.Path)
+				for _, p := range a.Packages {
+					fmt.Fprintln(cmd.OutOrStdout(), p)
+				}
 			}
 			return nil
 		},

@@ -60,6 +60,7 @@ the targets you ship to.`,
 		newLockCmd(),
 		newUpdateCmd(),
 		newVendorCmd(),
+		newNixCmd(),
 		newVersionCmd(),
 	)
 	return root

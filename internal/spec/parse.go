@@ -74,6 +74,11 @@ func Parse(file, dir string, data []byte) (*Spec, error) {
 			s.Sysroot, err = r.sysroot(n, "sysroot")
 			return err
 		},
+		"outputs": func(n *yaml.Node) error {
+			var err error
+			s.Outputs, err = r.outputs(n)
+			return err
+		},
 		"replace": r.seq("replace", func(n *yaml.Node) error {
 			var line string
 			if err := r.str(&line, "replace entries")(n); err != nil {

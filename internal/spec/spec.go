@@ -30,6 +30,28 @@ type Spec struct {
 	Targets []Target
 	// Sysroot applies to every cross target that does not set its own.
 	Sysroot Sysroot
+	// Outputs are the packages built beside each binary.
+	Outputs Outputs
+}
+
+// Outputs selects the artifacts packaged from each target's binary.
+type Outputs struct {
+	// Archive makes a .zip for Windows targets (with the DLLs the binary
+	// needs) and a .tar.gz for the others.
+	Archive bool
+	// Deb, when set, makes a .deb for each Linux target.
+	Deb *DebOutput
+	Pos Pos
+}
+
+// DebOutput holds the .deb control fields that the manifest provides.
+type DebOutput struct {
+	Package     string // default: the binary name
+	Maintainer  string
+	Description string
+	Homepage    string
+	Section     string
+	Pos         Pos
 }
 
 // Target is one entry of targets: the platform and, optionally, how C code

@@ -51,3 +51,35 @@ func (r nodeReader) sysroot(n *yaml.Node, what string) (Sysroot, error) {
 	}
 	return sr, err
 }
+
+// outputs decodes the outputs section:
+//
+//	outputs:
+//	  archive: true
+//	  deb: {maintainer: ..., description: ..., homepage: ...}
+func (r nodeReader) outputs(n *yaml.Node) (Outputs, error) {
+	o := Outputs{Pos: r.pos(resolve(n))}
+	var archive string
+	err := r.fields(n, "outputs", map[string]func(*yaml.Node) error{
+		"archive": r.str(&archive, "outputs.archive"),
+		"deb": func(n *yaml.Node) error {
+			d := &DebOutput{Pos: r.pos(resolve(n))}
+			o.Deb = d
+			return r.fields(n, "outputs.deb", map[string]func(*yaml.Node) error{
+				"package":     r.str(&d.Package, "outputs.deb.package"),
+				"maintainer":  r.str(&d.Maintainer, "outputs.deb.maintainer"),
+				"description": r.str(&d.Description, "outputs.deb.description"),
+				"homepage":    r.str(&d.Homepage, "outputs.deb.homepage"),
+				"section":     r.str(&d.Section, "outputs.deb.section"),
+			})
+		},
+	})
+	switch archive {
+	case "", "false":
+	case "true":
+		o.Archive = true
+	default:
+		return o, errorf(o.Pos, "outputs.archive must be true or false, not %q", archive)
+	}
+	return o, err
+}

@@ -35,6 +35,14 @@ func (s *Spec) Validate() error {
 	default:
 		return errorf(Pos{File: s.File}, "build.cgo is %q; use auto, on or off", s.Build.Cgo)
 	}
+	if d := s.Outputs.Deb; d != nil {
+		switch {
+		case s.Version == "":
+			return errorf(d.Pos, "outputs.deb needs the product version: add version: 1.0.0 (or similar) at the top of the manifest")
+		case d.Maintainer == "" || d.Description == "":
+			return errorf(d.Pos, "outputs.deb needs maintainer: (Name <email>) and description: (one line)")
+		}
+	}
 	seenTargets := map[string]Pos{}
 	for _, t := range s.Targets {
 		if _, err := gobuild.ParseTarget(t.Name); err != nil {

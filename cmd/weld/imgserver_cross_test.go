@@ -1,0 +1,222 @@
+package main
+
+import (
+	"archive/zip"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"image/color"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/weldgo/weld/internal/artifact/winetest"
+	"github.com/weldgo/weld/internal/lock"
+	"github.com/weldgo/weld/internal/sysroot"
+)
+
+// TestImgserverEverywhere builds the example for every target of its
+// manifest in one run and checks what a user of each artifact sees: the
+// arm64 and armhf binaries serve their PNG under qemu-user, the Windows zip
+// serves its PNG under wine from an empty directory (so every DLL it needs
+// must be in the zip), the .debs carry the fields and dependencies that
+// dpkg reads, and a second build gives the same bytes.
+func TestImgserverEverywhere(t *testing.T) {
+	if testing.Short() {
+		t.Skip("skipping: -short, and this builds four targets and starts wine and qemu")
+	}
+	for _, tool := range []string{"go", "pkg-config", "aarch64-linux-gnu-gcc", "arm-linux-gnueabihf-gcc",
+		"x86_64-w64-mingw32-g++", "qemu-aarch64", "qemu-arm", "dpkg-deb", "timeout"} {
+		requireTool(t, tool)
+	}
+	manifest, err := filepath.Abs("../../examples/imgserver/weld.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := t.TempDir()
+	paths := strings.Fields(weldRun(t, "build", "-f", manifest, "--target", "all", "-o", out, "--locked"))
+	artifact := func(name string) string {
+		for _, p := range paths {
+			if filepath.Base(p) == name {
+				return p
+			}
+		}
+		t.Fatalf("weld build printed no %s: %v", name, paths)
+		return ""
+	}
+	l, err := lock.Read(filepath.Join(filepath.Dir(manifest), lock.FileName))
+	if err != nil || l == nil {
+		t.Fatalf("reading the example's lock: %v", err)
+	}
+
+	linux := map[string]string{"linux/arm64": "imgserver_linux_arm64", "linux/arm/7": "imgserver_linux_arm_7"}
+	for target, dir := range linux {
+		t.Run(strings.ReplaceAll(target, "/", "_"), func(t *testing.T) {
+			sr := lockedSysroot(t, l, target)
+			argv := append(append([]string{"timeout", "-s", "KILL", "120", sr.Qemu()}, sr.QemuArgs()...),
+				filepath.Join(out, dir, "imgserver"))
+			checkServer(t, startCommand(t, argv, nil), true)
+		})
+	}
+
+	t.Run("windows_amd64", func(t *testing.T) {
+		dir := t.TempDir()
+		unzip(t, artifact("imgserver_1.0.0_windows_amd64.zip"), dir)
+		p := winetest.NewPrefix(t)
+		argv := []string{"timeout", "-s", "KILL", "180", p.Wine, filepath.Join(dir, "imgserver.exe")}
+		// The stamp's pixels come from C++ code in libstdc++-6.dll, which
+		// wine does not have: they prove the zip carries the C++ runtime.
+		checkServer(t, startCommand(t, argv, p.Env()), false)
+	})
+
+	t.Run("deb", func(t *testing.T) {
+		for _, c := range []struct{ file, arch string }{
+			{"imgserver_1.0.0_amd64.deb", "amd64"}, {"imgserver_1.0.0_arm64.deb", "arm64"}, {"imgserver_1.0.0_armhf.deb", "armhf"},
+		} {
+			deb := artifact(c.file)
+			fields := run(t, "dpkg-deb", "--field", deb, "Package", "Version", "Architecture", "Depends", "Maintainer")
+			for _, want := range []string{"Package: imgserver\n", "Version: 1.0.0\n", "Architecture: " + c.arch + "\n",
+				"libcairo2 (>= ", "libc6 (>= 2.", "libstdc++6", "Maintainer: weld developers"} {
+				if !strings.Contains(fields, want) {
+					t.Errorf("%s: fields lack %q:\n%s", c.file, want, fields)
+				}
+			}
+			if contents := run(t, "dpkg-deb", "--contents", deb); !strings.Contains(contents, "./usr/bin/imgserver") {
+				t.Errorf("%s: no /usr/bin/imgserver in\n%s", c.file, contents)
+			}
+		}
+		if os.Getuid() == 0 && (os.Getenv("CI") == "true" || os.Getenv("WELD_TEST_INSTALL") == "1") {
+			installAndRun(t, artifact("imgserver_1.0.0_amd64.deb"))
+		} else {
+			t.Log("not installing the .deb: that needs root and CI=true or WELD_TEST_INSTALL=1")
+		}
+	})
+
+	t.Run("reproducible", func(t *testing.T) {
+		again := t.TempDir()
+		second := strings.Fields(weldRun(t, "build", "-f", manifest, "--target", "all", "-o", again, "--locked", "--no-cache"))
+		if len(second) != len(paths) {
+			t.Fatalf("second build printed %v, first %v", second, paths)
+		}
+		for i := range paths {
+			if a, b := fileSum(t, paths[i]), fileSum(t, second[i]); a != b {
+				t.Errorf("%s differs between two builds: %s vs %s", filepath.Base(paths[i]), a, b)
+			}
+		}
+	})
+}
+
+// lockedSysroot assembles the sysroot the example's lock pins for target.
+func lockedSysroot(t *testing.T, l *lock.Lock, target string) *sysroot.Sysroot {
+	locked, ok := l.SysrootFor(target)
+	if !ok {
+		t.Fatalf("weld.lock pins no sysroot for %s", target)
+	}
+	f := strings.Split(target, "/")
+	variant := ""
+	if len(f) == 3 {
+		variant = f[2]
+	}
+	arch, err := sysroot.DebianArch(f[0], f[1], variant)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req := sysroot.Request{Archive: locked.Archive, Suite: locked.Suite, Arch: arch, Packages: locked.Request,
+		CacheDir: filepath.Join(userCache(t), "weld")}
+	for _, d := range locked.Packages {
+		req.Pins = append(req.Pins, sysroot.Pinned{Package: d.Package, Version: d.Version, Architecture: d.Architecture,
+			Filename: d.Filename, SHA256: d.SHA256})
+	}
+	sr, err := sysroot.Ensure(context.Background(), req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sr
+}
+
+func userCache(t *testing.T) string {
+	if d := os.Getenv("WELD_CACHE"); d != "" && d != "off" {
+		return filepath.Dir(d)
+	}
+	d, err := os.UserCacheDir()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+// checkServer checks the served image; withCairo says whether the target
+// composes the cairo plugin (Linux only).
+func checkServer(t *testing.T, addr string, withCairo bool) {
+	t.Helper()
+	first, second := getPNG(t, addr), getPNG(t, addr)
+	if got := color.RGBAModel.Convert(first.At(stampPixel.X, stampPixel.Y)); got != stampColor {
+		t.Errorf("C++ stamp pixel at %v is %v, want %v", stampPixel, got, stampColor)
+	}
+	gotCairo := color.RGBAModel.Convert(first.At(cairoPixel.X, cairoPixel.Y)) == cairoColor
+	if gotCairo != withCairo {
+		t.Errorf("cairo pixel painted: %v, want %v", gotCairo, withCairo)
+	}
+	if !regionDiffers(first, second, countRegion) {
+		t.Errorf("count region is the same in requests 1 and 2")
+	}
+	if first.Bounds().Size() != imgSize {
+		t.Errorf("image size %v, want %v", first.Bounds().Size(), imgSize)
+	}
+	want := 3
+	if withCairo {
+		want = 4
+	}
+	if got := pluginList(t, addr); len(got) != want {
+		t.Errorf("GET /plugins lists %v, want %d plugins", got, want)
+	}
+}
+
+func installAndRun(t *testing.T, deb string) {
+	t.Cleanup(func() { exec.Command("apt-get", "remove", "-y", "imgserver").Run() })
+	run(t, "apt-get", "install", "-y", "--no-install-recommends", deb)
+	checkServer(t, startCommand(t, []string{"/usr/bin/imgserver"}, nil), true)
+}
+
+func unzip(t *testing.T, zipFile, dir string) {
+	r, err := zip.OpenReader(zipFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	for _, f := range r.File {
+		in, err := f.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		data, err := io.ReadAll(in)
+		in.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, filepath.Base(f.Name)), data, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func run(t *testing.T, name string, args ...string) string {
+	t.Helper()
+	out, err := exec.Command(name, args...).CombinedOutput()
+	if err != nil {
+		t.Fatalf("%s %s: %v\n%s", name, strings.Join(args, " "), err, out)
+	}
+	return string(out)
+}
+
+func fileSum(t *testing.T, path string) string {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := sha256.Sum256(data)
+	return hex.EncodeToString(sum[:])
+}

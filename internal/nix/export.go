@@ -1,0 +1,325 @@
+package nix
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/weldgo/weld/internal/cdeps"
+	"github.com/weldgo/weld/internal/compose"
+	"github.com/weldgo/weld/internal/gobuild"
+	"github.com/weldgo/weld/internal/spec"
+)
+
+// Marker starts every flake.nix weld writes; weld replaces a directory
+// only when its flake.nix carries it.
+const Marker = "# flake.nix for "
+
+// Options configures Export.
+type Options struct {
+	Comp *compose.Composition
+	// Go runs go mod vendor, with the toolchain the composition was
+	// resolved with; GoVersion names it (go1.26.8), which picks the
+	// nixpkgs Go.
+	Go        *gobuild.Runner
+	GoVersion string
+	// Out is the flake directory; it is replaced.
+	Out string
+	// VendorDir, when set, receives the vendor directory whose hash is
+	// the flake's vendorHash, for checking with nix-hash.
+	VendorDir string
+	Nixpkgs   string
+	Systems   []System
+	Attrs     Attrs
+	// Start begins a progress step, as builder.Steps.Start.
+	Start func(name, detail string) (done func())
+	Warn  func(string)
+}
+
+// Export writes the flake directory and returns what flake.nix says.
+func Export(ctx context.Context, o Options) (*Flake, error) {
+	if o.Start == nil {
+		o.Start = func(string, string) func() { return func() {} }
+	}
+	if o.Warn == nil {
+		o.Warn = func(string) {}
+	}
+	c := o.Comp
+	targets, subs, err := planTargets(c, o.Systems, o.Attrs)
+	if err != nil {
+		return nil, err
+	}
+	out, err := filepath.Abs(o.Out)
+	if err != nil {
+		return nil, err
+	}
+	if err := CheckOutput(o.Out); err != nil {
+		return nil, err
+	}
+	var vendorOut string
+	if o.VendorDir != "" {
+		if vendorOut, err = filepath.Abs(o.VendorDir); err != nil {
+			return nil, err
+		}
+		if under(vendorOut, []string{out}) || under(out, []string{vendorOut}) {
+			return nil, fmt.Errorf("--vendor-dir %s must be outside the flake directory %s", o.VendorDir, o.Out)
+		}
+	}
+	if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
+		return nil, err
+	}
+	tmp, err := os.MkdirTemp(filepath.Dir(out), "."+filepath.Base(out)+".tmp-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(tmp)
+
+	skip := []string{out, tmp}
+	if real, err := filepath.EvalSymlinks(filepath.Dir(out)); err == nil {
+		skip = append(skip, filepath.Join(real, filepath.Base(out)), filepath.Join(real, filepath.Base(tmp)))
+	}
+	modPath, err := writeSources(c, tmp, skip)
+	if err == nil {
+		err = writeTargetFiles(c, subs, targets, filepath.Join(tmp, mainDir))
+	}
+	if err != nil {
+		return nil, fmt.Errorf("writing the flake's sources: %w", err)
+	}
+	done := o.Start("vendoring", "for the vendorHash")
+	vendor, err := vendorMain(ctx, o.Go, filepath.Join(tmp, mainDir))
+	done()
+	if err != nil {
+		return nil, err
+	}
+	f := &Flake{
+		Name: c.Spec.Name, Version: c.Spec.Version, Nixpkgs: o.Nixpkgs,
+		GoAttr: goAttr(o.GoVersion), ModRoot: mainDir, InstallName: installName(c.MainPackage),
+		SubPackage: subPackage(c.MainPackage, modPath), Tags: c.Spec.Build.Tags,
+		Ldflags: splitLdflags(c.Spec.Build.Ldflags), Targets: targets,
+	}
+	if f.Version == "" {
+		f.Version = "0"
+	}
+	if f.Nixpkgs == "" {
+		f.Nixpkgs = DefaultNixpkgs
+	}
+	f.Env = flakeEnv(c.Spec.Build.Env, o.Warn)
+	f.Description, f.Header = describe(c, f)
+	if vendor != "" {
+		sum, err := HashPath(vendor)
+		if err != nil {
+			return nil, fmt.Errorf("hashing the vendor directory: %w", err)
+		}
+		f.VendorHash = SRI(sum)
+		if err := moveVendor(vendor, vendorOut); err != nil {
+			return nil, err
+		}
+	}
+	data, err := f.Render()
+	if err != nil {
+		return nil, fmt.Errorf("writing flake.nix: %w", err)
+	}
+	if err := os.WriteFile(filepath.Join(tmp, "flake.nix"), data, 0o644); err != nil {
+		return nil, err
+	}
+	// A flake.lock pins nixpkgs; keep the user's.
+	if lock, err := os.ReadFile(filepath.Join(out, "flake.lock")); err == nil {
+		if err := os.WriteFile(filepath.Join(tmp, "flake.lock"), lock, 0o644); err != nil {
+			return nil, err
+		}
+	}
+	if err := os.RemoveAll(out); err != nil {
+		return nil, err
+	}
+	return f, os.Rename(tmp, out)
+}
+
+// CheckOutput refuses to replace a directory weld did not write: one
+// that is not empty and has no flake.nix starting with Marker.
+func CheckOutput(dir string) error {
+	entries, err := os.ReadDir(dir)
+	if errors.Is(err, os.ErrNotExist) || (err == nil && len(entries) == 0) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	data, err := os.ReadFile(filepath.Join(dir, "flake.nix"))
+	if err == nil && bytes.HasPrefix(data, []byte(Marker)) {
+		return nil
+	}
+	return fmt.Errorf("%s exists and is not a flake that weld wrote; remove it or pass another -o", dir)
+}
+
+// vendorMain runs go mod vendor in the main module, as buildGoModule's
+// go-modules derivation does, and returns the vendor directory, or "" when
+// there is nothing to vendor. -mod flags are dropped from GOFLAGS so that,
+// as in that derivation, a missing go.sum entry is an error rather than a
+// download.
+func vendorMain(ctx context.Context, r *gobuild.Runner, dir string) (string, error) {
+	var flags []string
+	for _, fl := range strings.Fields(r.Getenv("GOFLAGS")) {
+		if !strings.HasPrefix(fl, "-mod=") {
+			flags = append(flags, fl)
+		}
+	}
+	_, err := r.Run(ctx, gobuild.Call{Dir: dir, Args: []string{"mod", "vendor"},
+		Env: []string{"GOFLAGS=" + strings.Join(flags, " "), "GOWORK=off"}})
+	if err != nil {
+		hint := ""
+		if strings.Contains(err.Error(), "missing go.sum entry") {
+			hint = "\nthe composed go.sum lacks a module's hash, so buildGoModule could not vendor it either; run weld lock, or go mod tidy in the module that needs it"
+		}
+		return "", fmt.Errorf("vendoring the composition as buildGoModule does: %w%s", err, hint)
+	}
+	vendor := filepath.Join(dir, "vendor")
+	if _, err := os.Stat(filepath.Join(vendor, "modules.txt")); err != nil {
+		return "", nil
+	}
+	return vendor, nil
+}
+
+// moveVendor takes the vendor directory out of the flake's sources
+// (buildGoModule refuses a source with one) to dst, or deletes it.
+func moveVendor(vendor, dst string) error {
+	if dst == "" {
+		return os.RemoveAll(vendor)
+	}
+	if entries, err := os.ReadDir(dst); err == nil && len(entries) > 0 {
+		if _, err := os.Stat(filepath.Join(dst, "modules.txt")); err != nil {
+			return fmt.Errorf("--vendor-dir %s exists and is not a vendor directory; remove it or pass another", dst)
+		}
+	}
+	if err := os.RemoveAll(dst); err != nil {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+		return err
+	}
+	if err := os.Rename(vendor, dst); err != nil {
+		return fmt.Errorf("moving the vendor directory to %s: %w", dst, err)
+	}
+	return nil
+}
+
+// cInputs decides CGO_ENABLED as weld build does (cgo auto is on only when
+// a composed package uses cgo) and maps the C needs to nixpkgs.
+func cInputs(c *compose.Composition, attrs Attrs) (CInputs, bool, error) {
+	needs := cdeps.Find(c)
+	var user *cdeps.Need
+	for i := range needs {
+		if needs[i].UsesCgo() {
+			user = &needs[i]
+			break
+		}
+	}
+	switch mode := c.Spec.Build.Cgo; {
+	case mode == spec.CgoOff && user != nil:
+		return CInputs{}, false, fmt.Errorf("%s: %s %s uses cgo (package %s), but build.cgo is off; set build.cgo to auto or remove the %s",
+			user.Owner.Pos, user.Owner.Kind, user.Owner.Module, user.Packages[0], user.Owner.Kind)
+	case mode == spec.CgoOff, mode != spec.CgoOn && user == nil:
+		return CInputs{}, false, nil
+	}
+	in, err := attrs.Map(needs)
+	return in, true, err
+}
+
+// reservedEnv are variables the flake sets itself or that nixpkgs owns.
+var reservedEnv = map[string]string{
+	"CGO_ENABLED": "weld sets it from build.cgo", "GOOS": "the system sets it",
+	"GOARCH": "the system sets it", "GOARM": "the system sets it",
+	"GOFLAGS": "buildGoModule sets it", "GOTOOLCHAIN": "buildGoModule sets it",
+	"GOPROXY": "buildGoModule sets it", "CC": "stdenv sets it", "CXX": "stdenv sets it",
+	"GOPATH": "buildGoModule sets it", "GOCACHE": "buildGoModule sets it",
+}
+
+func flakeEnv(buildEnv []string, warn func(string)) []EnvVar {
+	env := map[string]string{}
+	for _, kv := range buildEnv {
+		k, v, _ := strings.Cut(kv, "=")
+		if why, ok := reservedEnv[k]; ok {
+			warn(fmt.Sprintf("build.env %s is left out of the flake: %s", k, why))
+			continue
+		}
+		env[k] = v
+	}
+	out := make([]EnvVar, 0, len(env))
+	for k, v := range env {
+		out = append(out, EnvVar{k, v})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Key < out[j].Key })
+	return out
+}
+
+var goMinor = regexp.MustCompile(`^go(\d+)\.(\d+)`)
+
+// goAttr is the nixpkgs attribute of a toolchain's minor version:
+// go1.26.8 → go_1_26.
+func goAttr(version string) string {
+	m := goMinor.FindStringSubmatch(version)
+	if m == nil {
+		return "go"
+	}
+	return "go_" + m[1] + "_" + m[2]
+}
+
+func subPackage(pkg, modPath string) string {
+	if rel := strings.TrimPrefix(pkg, modPath+"/"); rel != pkg {
+		return rel
+	}
+	return "."
+}
+
+// splitLdflags gives buildGoModule's ldflags list, which it joins with
+// spaces; flags with quotes stay one element, exactly as written.
+func splitLdflags(s string) []string {
+	if strings.ContainsAny(s, `'"`) {
+		if s = strings.TrimSpace(s); s != "" {
+			return []string{s}
+		}
+		return nil
+	}
+	return strings.Fields(s)
+}
+
+// describe writes flake.nix's description and header comment.
+func describe(c *compose.Composition, f *Flake) (string, []string) {
+	r := c.Record()
+	plugins := fmt.Sprintf("%d plugins", len(r.Plugins))
+	if len(r.Plugins) == 1 {
+		plugins = "1 plugin"
+	}
+	desc := fmt.Sprintf("%s: %s with %s, composed by weld", f.Name, r.App.Path, plugins)
+	h := []string{
+		strings.TrimPrefix(Marker, "# ") + f.Name + ", written by `weld nix`. weld rewrites it from the",
+		"manifest, so change the manifest rather than this file. Building needs",
+		"Nix only, not weld:",
+		fmt.Sprintf("  %-24s %s for this system, in ./result/bin", "nix build", f.Name),
+		fmt.Sprintf("  %-24s build and start it", "nix run"),
+	}
+	for _, s := range f.Targets {
+		if len(f.Targets) > 1 {
+			h = append(h, fmt.Sprintf("  %-24s %s: native on %s, cross-compiled elsewhere", "nix build .#"+s.PackageName(), s.Target, s.Name))
+		}
+	}
+	h = append(h, "", "The composition:", fmt.Sprintf("  app     %s %s", r.App.Path, r.App.Version))
+	for _, p := range r.Plugins {
+		line := fmt.Sprintf("  plugin  %s %s", p.Module.Path, p.Module.Version)
+		if p.Package != p.Module.Path {
+			line += " (package " + p.Package + ")"
+		}
+		for _, sp := range c.Plugins {
+			if sp.Package == p.Package && len(sp.Spec.Targets) > 0 {
+				line += " (targets " + strings.Join(sp.Spec.Targets, ", ") + ")"
+			}
+		}
+		h = append(h, line)
+	}
+	return desc, h
+}

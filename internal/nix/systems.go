@@ -1,0 +1,93 @@
+package nix
+
+import (
+	"fmt"
+	"runtime"
+	"sort"
+	"strings"
+)
+
+// System is a Linux platform the flake builds for: the Nix system name,
+// the weld target it corresponds to, and the nixpkgs pkgsCross set that
+// cross-compiles for it from another system.
+type System struct {
+	Name   string // Nix system, e.g. aarch64-linux
+	Target string // weld target, e.g. linux/arm64
+	Cross  string // pkgs.pkgsCross attribute
+}
+
+// systems are the Linux targets weld knows that nixpkgs builds.
+var systems = []System{
+	{"x86_64-linux", "linux/amd64", "gnu64"},
+	{"aarch64-linux", "linux/arm64", "aarch64-multiplatform"},
+	{"armv7l-linux", "linux/arm/7", "armv7l-hf-multiplatform"},
+	{"armv6l-linux", "linux/arm/6", "raspberryPi"},
+	{"i686-linux", "linux/386", "gnu32"},
+	{"riscv64-linux", "linux/riscv64", "riscv64"},
+}
+
+// PackageName is the flake package that builds for this system from
+// another one: the weld target with dashes, e.g. linux-arm64.
+func (s System) PackageName() string { return strings.ReplaceAll(s.Target, "/", "-") }
+
+// LookupSystem accepts a Nix system (aarch64-linux) or a weld target
+// (linux/arm64).
+func LookupSystem(name string) (System, error) {
+	for _, s := range systems {
+		if name == s.Name || name == s.Target {
+			return s, nil
+		}
+	}
+	var known []string
+	for _, s := range systems {
+		known = append(known, s.Name+" ("+s.Target+")")
+	}
+	if name == "linux/arm" {
+		return System{}, fmt.Errorf("system %q needs an ARM version: linux/arm/6 or linux/arm/7", name)
+	}
+	return System{}, fmt.Errorf("unknown system %q; the flake builds for Linux systems: %s", name, strings.Join(known, ", "))
+}
+
+// HostSystem is the Linux system of this machine's architecture.
+func HostSystem() (System, error) {
+	t := "linux/" + runtime.GOARCH
+	if runtime.GOARCH == "arm" {
+		t = "linux/arm/7"
+	}
+	s, err := LookupSystem(t)
+	if err != nil {
+		return s, fmt.Errorf("this machine's architecture %s has no Nix system weld knows; pass --system", runtime.GOARCH)
+	}
+	return s, nil
+}
+
+// ResolveSystems turns --system values and the manifest's targets into
+// the flake's systems: unique, in the order given, the host's when there
+// are none. Targets that are not Linux are left out and returned, for a
+// note; the flake builds Linux systems only.
+func ResolveSystems(names []string) (out []System, skipped []string, err error) {
+	seen := map[string]bool{}
+	for _, n := range names {
+		if !strings.Contains(n, "-") && !strings.HasPrefix(n, "linux/") {
+			skipped = append(skipped, n)
+			continue
+		}
+		s, err := LookupSystem(n)
+		if err != nil {
+			return nil, nil, err
+		}
+		if !seen[s.Name] {
+			seen[s.Name] = true
+			out = append(out, s)
+		}
+	}
+	if len(out) == 0 {
+		h, err := HostSystem()
+		if err != nil {
+			return nil, nil, err
+		}
+		out = []System{h}
+	}
+	sort.Strings(skipped)
+	return out, skipped, nil
+}
