@@ -29,4 +29,5 @@ WELD_PACKAGES=(gcc g++ libc6-dev pkg-config libcairo2-dev
 	gcc-aarch64-linux-gnu g++-aarch64-linux-gnu libc6-dev-arm64-cross
 	gcc-arm-linux-gnueabihf g++-arm-linux-gnueabihf libc6-dev-armhf-cross
 	gcc-mingw-w64-x86-64 g++-mingw-w64-x86-64 libz-mingw-w64-dev
-	qemu-user wine wine64 dpkg-dev file binutils xz-utils unzip zlib1g-dev nix-bin)
+	qemu-user wine wine64 dpkg-dev file binutils xz-utils unzip zlib1g-dev nix-bin
+	skopeo umoci docker-registry runc)

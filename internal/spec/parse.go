@@ -155,6 +155,14 @@ func (s *Spec) resolveDirs() error {
 		return filepath.Join(s.Dir, p)
 	}
 	s.Sysroot.Dir = absDir(s.Sysroot.Dir)
+	if img := s.Outputs.Image; img != nil {
+		for i := range img.Files {
+			img.Files[i].Src = absDir(img.Files[i].Src)
+		}
+		if dir, ok := strings.CutPrefix(img.Base, "oci-layout:"); ok && !filepath.IsAbs(dir) {
+			img.Base = "oci-layout:" + absDir(dir)
+		}
+	}
 	for i := range s.Targets {
 		s.Targets[i].Sysroot.Dir = absDir(s.Targets[i].Sysroot.Dir)
 		s.Targets[i].PkgConfigPath = absDir(s.Targets[i].PkgConfigPath)

@@ -41,6 +41,39 @@ type Outputs struct {
 	Archive bool
 	// Deb, when set, makes a .deb for each Linux target.
 	Deb *DebOutput
+	// Image describes the OCI image that weld image builds.
+	Image *ImageOutput
+	Pos   Pos
+}
+
+// ImageOutput describes an OCI image of the composition.
+type ImageOutput struct {
+	Name string   // repository, e.g. registry.example.com/team/imgserver
+	Tags []string // default: latest and the manifest's version
+	// Base is "scratch" (the default), a registry reference, or a local OCI
+	// layout written as oci-layout:DIR (optionally oci-layout:DIR@sha256:...).
+	Base string
+	// Path is where the binary goes in the image.
+	Path       string
+	Entrypoint []string
+	Cmd        []string
+	Env        []string // KEY=VALUE
+	Ports      []string // 8080/tcp
+	User       string   // default 65532:65532, non-root
+	Workdir    string
+	Labels     []string // KEY=VALUE, in manifest order
+	Files      []ImageFile
+	// CACerts and Zoneinfo add the host's CA bundle and time zone data, for
+	// static binaries that need them.
+	CACerts  bool
+	Zoneinfo bool
+	Pos      Pos
+}
+
+// ImageFile is an extra file or directory copied into the image.
+type ImageFile struct {
+	Src string // absolute, on the build machine
+	Dst string // absolute, in the image
 	Pos Pos
 }
 

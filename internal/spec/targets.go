@@ -1,6 +1,8 @@
 package spec
 
 import (
+	"strings"
+
 	yaml "go.yaml.in/yaml/v4"
 )
 
@@ -62,6 +64,11 @@ func (r nodeReader) outputs(n *yaml.Node) (Outputs, error) {
 	var archive string
 	err := r.fields(n, "outputs", map[string]func(*yaml.Node) error{
 		"archive": r.str(&archive, "outputs.archive"),
+		"image": func(n *yaml.Node) error {
+			var err error
+			o.Image, err = r.image(n)
+			return err
+		},
 		"deb": func(n *yaml.Node) error {
 			d := &DebOutput{Pos: r.pos(resolve(n))}
 			o.Deb = d
@@ -82,4 +89,56 @@ func (r nodeReader) outputs(n *yaml.Node) (Outputs, error) {
 		return o, errorf(o.Pos, "outputs.archive must be true or false, not %q", archive)
 	}
 	return o, err
+}
+
+// image decodes outputs.image.
+func (r nodeReader) image(n *yaml.Node) (*ImageOutput, error) {
+	img := &ImageOutput{Pos: r.pos(resolve(n))}
+	var certs, zone string
+	err := r.fields(n, "outputs.image", map[string]func(*yaml.Node) error{
+		"name":            r.str(&img.Name, "outputs.image.name"),
+		"tags":            r.strList(&img.Tags, "outputs.image.tags"),
+		"base":            r.str(&img.Base, "outputs.image.base"),
+		"path":            r.str(&img.Path, "outputs.image.path"),
+		"entrypoint":      r.strList(&img.Entrypoint, "outputs.image.entrypoint"),
+		"cmd":             r.strList(&img.Cmd, "outputs.image.cmd"),
+		"env":             r.env(&img.Env, "outputs.image.env"),
+		"ports":           r.strList(&img.Ports, "outputs.image.ports"),
+		"user":            r.str(&img.User, "outputs.image.user"),
+		"workdir":         r.str(&img.Workdir, "outputs.image.workdir"),
+		"labels":          r.env(&img.Labels, "outputs.image.labels"),
+		"ca_certificates": r.str(&certs, "outputs.image.ca_certificates"),
+		"zoneinfo":        r.str(&zone, "outputs.image.zoneinfo"),
+		"files": r.seq("outputs.image.files", func(n *yaml.Node) error {
+			f := ImageFile{Pos: r.pos(resolve(n))}
+			if err := r.fields(n, "an image file entry", map[string]func(*yaml.Node) error{
+				"src": r.str(&f.Src, "src"),
+				"dst": r.str(&f.Dst, "dst"),
+			}); err != nil {
+				return err
+			}
+			if f.Src == "" || !strings.HasPrefix(f.Dst, "/") {
+				return errorf(f.Pos, "an image file entry needs src: (a path on this machine) and dst: (an absolute path in the image)")
+			}
+			img.Files = append(img.Files, f)
+			return nil
+		}),
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, b := range []struct {
+		v   string
+		dst *bool
+		key string
+	}{{certs, &img.CACerts, "ca_certificates"}, {zone, &img.Zoneinfo, "zoneinfo"}} {
+		switch b.v {
+		case "", "false":
+		case "true":
+			*b.dst = true
+		default:
+			return nil, errorf(img.Pos, "outputs.image.%s must be true or false, not %q", b.key, b.v)
+		}
+	}
+	return img, nil
 }
