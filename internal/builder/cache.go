@@ -66,6 +66,7 @@ func (s *Session) fromCache(ctx context.Context, l *lock.Lock, goVersion string,
 		return false
 	}
 	if meta.Fingerprint != "" && meta.Fingerprint != s.cFingerprint(ctx, s.toolchainFor(ctx, a.Target), meta.PkgConfig) {
+		s.cache.Remove(key) // built against C libraries that changed since
 		return false
 	}
 	if err := outcache.CopyFile(bin, a.Path); err != nil {

@@ -52,7 +52,12 @@ func (pc PkgConfig) Lookup(ctx context.Context, name string) Library {
 	}
 	var err error
 	if lib.Version, err = run("--modversion"); err != nil {
+		// pkg-config names the module it could not find: this one, or
+		// one that its .pc file requires.
 		lib.Problem = "not found"
+		if msg := err.Error(); !strings.Contains(msg, "'"+name+"'") && !strings.Contains(msg, "Package "+name+" was not found") {
+			lib.Problem = msg
+		}
 		return lib
 	}
 	if lib.Cflags, err = run("--cflags"); err != nil {

@@ -39,7 +39,7 @@ func RelPath(base, dir string) string {
 		return filepath.ToSlash(dir)
 	}
 	rel = filepath.ToSlash(rel)
-	if rel != "." && !strings.HasPrefix(rel, "../") {
+	if rel != "." && rel != ".." && !strings.HasPrefix(rel, "../") {
 		rel = "./" + rel
 	}
 	return rel

@@ -22,6 +22,7 @@ import (
 	"bufio"
 	"bytes"
 	"fmt"
+	"net/url"
 	"os"
 	"sort"
 	"strings"
@@ -119,10 +120,10 @@ func (l *Lock) Format() []byte {
 	locals := append([]LocalModule(nil), l.Locals...)
 	sort.Slice(locals, func(i, j int) bool { return locals[i].Module < locals[j].Module })
 	for _, m := range locals {
-		fmt.Fprintf(&b, "local %s %s %s\n", m.Module, m.Path, m.Hash)
+		fmt.Fprintf(&b, "local %s %s %s\n", m.Module, escape(m.Path), m.Hash)
 	}
 	for _, r := range l.Replace {
-		fmt.Fprintf(&b, "replace %s\n", r)
+		fmt.Fprintf(&b, "replace %s\n", escapeReplace(r))
 	}
 	for _, e := range l.Exclude {
 		fmt.Fprintf(&b, "exclude %s\n", e)
@@ -154,7 +155,7 @@ func writeRoot(b *bytes.Buffer, kind string, r Root) {
 	fmt.Fprintf(b, "%s %s %s", kind, r.Module, r.Version)
 	for _, kv := range [][2]string{{"query", r.Query}, {"path", r.Path}, {"package", r.Package}, {"entry", r.Entry}} {
 		if kv[1] != "" {
-			fmt.Fprintf(b, " %s=%s", kv[0], kv[1])
+			fmt.Fprintf(b, " %s=%s", kv[0], escape(kv[1]))
 		}
 	}
 	b.WriteString("\n")
@@ -202,9 +203,17 @@ func Parse(file string, data []byte) (*Lock, error) {
 			if len(f) != 4 {
 				return nil, bad("malformed local line")
 			}
-			l.Locals = append(l.Locals, LocalModule{Module: f[1], Path: f[2], Hash: f[3]})
+			path, err := unescape(f[2])
+			if err != nil {
+				return nil, bad(err.Error())
+			}
+			l.Locals = append(l.Locals, LocalModule{Module: f[1], Path: path, Hash: f[3]})
 		case "replace":
-			l.Replace = append(l.Replace, strings.Join(f[1:], " "))
+			r, err := unescapeReplace(f[1:])
+			if err != nil {
+				return nil, bad(err.Error())
+			}
+			l.Replace = append(l.Replace, r)
 		case "exclude":
 			l.Exclude = append(l.Exclude, strings.Join(f[1:], " "))
 		case "module":
@@ -251,6 +260,10 @@ func parseRoot(f []string) (Root, error) {
 		k, v, ok := strings.Cut(kv, "=")
 		if !ok {
 			return Root{}, fmt.Errorf("malformed field %q", kv)
+		}
+		v, err := unescape(v)
+		if err != nil {
+			return Root{}, err
 		}
 		switch k {
 		case "query":
@@ -301,4 +314,42 @@ func Read(file string) (*Lock, error) {
 		return nil, fmt.Errorf("reading lock: %w", err)
 	}
 	return Parse(file, data)
+}
+
+// escape keeps a path one field on its line: the lock is split on white
+// space, and local directories may have spaces in their names.
+func escape(s string) string {
+	return strings.NewReplacer("%", "%25", " ", "%20", "\t", "%09").Replace(s)
+}
+
+func unescape(s string) (string, error) {
+	out, err := url.PathUnescape(s)
+	if err != nil {
+		return "", fmt.Errorf("malformed escaped field %q", s)
+	}
+	return out, nil
+}
+
+// escapeReplace escapes each side of "old => new".
+func escapeReplace(r string) string {
+	old, new, ok := strings.Cut(r, " => ")
+	if !ok {
+		return escape(r)
+	}
+	return escape(old) + " => " + escape(new)
+}
+
+func unescapeReplace(f []string) (string, error) {
+	if len(f) != 3 || f[1] != "=>" {
+		return "", fmt.Errorf("malformed replace line")
+	}
+	old, err := unescape(f[0])
+	if err != nil {
+		return "", err
+	}
+	new, err := unescape(f[2])
+	if err != nil {
+		return "", err
+	}
+	return old + " => " + new, nil
 }

@@ -102,6 +102,14 @@ func (s *Store) Get(key string) (binary string, meta Meta, ok bool) {
 	return binary, meta, true
 }
 
+// Remove drops the entry for key, such as one built against C libraries
+// that have since changed, so that the next Put can store a fresh one.
+func (s *Store) Remove(key string) {
+	if s != nil {
+		os.RemoveAll(filepath.Join(s.Dir, key))
+	}
+}
+
 // Put stores a copy of binary under key.
 func (s *Store) Put(key, binary string, meta Meta) error {
 	if s == nil {

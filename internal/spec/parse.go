@@ -165,7 +165,14 @@ func (s *Spec) resolveDirs() error {
 	}
 	for i := range s.Targets {
 		s.Targets[i].Sysroot.Dir = absDir(s.Targets[i].Sysroot.Dir)
-		s.Targets[i].PkgConfigPath = absDir(s.Targets[i].PkgConfigPath)
+		// pkg_config_path is a list, like PKG_CONFIG_LIBDIR.
+		if pc := s.Targets[i].PkgConfigPath; pc != "" {
+			parts := filepath.SplitList(pc)
+			for j := range parts {
+				parts[j] = absDir(parts[j])
+			}
+			s.Targets[i].PkgConfigPath = strings.Join(parts, string(filepath.ListSeparator))
+		}
 	}
 	for i, rep := range s.Replace {
 		if rep.NewVersion == "" && !filepath.IsAbs(rep.NewPath) {

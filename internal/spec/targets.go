@@ -81,7 +81,7 @@ func (r nodeReader) outputs(n *yaml.Node) (Outputs, error) {
 			})
 		},
 	})
-	switch archive {
+	switch strings.ToLower(archive) {
 	case "", "false":
 	case "true":
 		o.Archive = true
@@ -132,7 +132,7 @@ func (r nodeReader) image(n *yaml.Node) (*ImageOutput, error) {
 		dst *bool
 		key string
 	}{{certs, &img.CACerts, "ca_certificates"}, {zone, &img.Zoneinfo, "zoneinfo"}} {
-		switch b.v {
+		switch strings.ToLower(b.v) {
 		case "", "false":
 		case "true":
 			*b.dst = true
