@@ -16,6 +16,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -148,6 +149,9 @@ func startCommand(t *testing.T, argv []string, env []string) string {
 	t.Helper()
 	cmd := exec.Command(argv[0], append(argv[1:], "-addr", "127.0.0.1:0")...)
 	cmd.Env = env
+	// Its own process group, so that cleanup also stops what a wrapper
+	// such as timeout started (qemu, wine).
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -155,7 +159,10 @@ func startCommand(t *testing.T, argv []string, env []string) string {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	t.Cleanup(func() {
+		syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+		cmd.Wait()
+	})
 	found := make(chan string, 1)
 	var logged []string
 	go func() {

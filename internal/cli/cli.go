@@ -53,6 +53,7 @@ the targets you ship to.`,
 	root.SetErr(stderr)
 	root.AddCommand(
 		newBuildCmd(),
+		newImageCmd(),
 		newRunCmd(),
 		newInspectCmd(),
 		newWhyCmd(),

@@ -90,9 +90,14 @@ func ELFNeeds(path string) (ELFInfo, error) {
 			info.Versions[lib] = append(info.Versions[lib], v)
 		}
 	}
-	needs, err := f.DynamicVersionNeeds()
-	if err != nil && !errors.Is(err, elf.ErrNoSymbols) {
-		return ELFInfo{}, fmt.Errorf("reading ELF dependencies of %s: version needs: %w", path, err)
+	// A library may need others without versioning any symbol: then it has
+	// no version-needs section, and asking for one is an error.
+	var needs []elf.DynamicVersionNeed
+	if f.SectionByType(elf.SHT_GNU_VERNEED) != nil {
+		needs, err = f.DynamicVersionNeeds()
+		if err != nil && !errors.Is(err, elf.ErrNoSymbols) {
+			return ELFInfo{}, fmt.Errorf("reading ELF dependencies of %s: version needs: %w", path, err)
+		}
 	}
 	for _, n := range needs {
 		for _, d := range n.Needs {

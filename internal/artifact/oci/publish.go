@@ -1,0 +1,252 @@
+package oci
+
+import (
+	"archive/tar"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/google/go-containerregistry/pkg/authn"
+	"github.com/google/go-containerregistry/pkg/name"
+	v1 "github.com/google/go-containerregistry/pkg/v1"
+	"github.com/google/go-containerregistry/pkg/v1/empty"
+	"github.com/google/go-containerregistry/pkg/v1/layout"
+	"github.com/google/go-containerregistry/pkg/v1/remote"
+	"github.com/google/go-containerregistry/pkg/v1/tarball"
+
+	"github.com/weldgo/weld/internal/atomicfile"
+)
+
+// Artifact is what gets published: one image, or an index of several.
+type Artifact struct {
+	Image v1.Image
+	Index v1.ImageIndex
+}
+
+// Digest is the digest of the image or of the index.
+func (a Artifact) Digest() (v1.Hash, error) {
+	if a.Index != nil {
+		return a.Index.Digest()
+	}
+	return a.Image.Digest()
+}
+
+// A Publisher writes an artifact somewhere and says where.
+type Publisher interface {
+	Publish(ctx context.Context, a Artifact) (string, error)
+}
+
+// RefName is the annotation that names an entry of an OCI layout's index.
+const RefName = "org.opencontainers.image.ref.name"
+
+// Layout writes an OCI image layout directory. The directory is written
+// fresh and then swapped in, so publishing again replaces the earlier
+// layout instead of adding entries to it. index.json has one entry per
+// tag, pointing at the image or, for several platforms, at the image
+// index.
+type Layout struct {
+	Dir  string
+	Tags []string
+}
+
+func (l Layout) Publish(_ context.Context, a Artifact) (string, error) {
+	if err := l.publish(a); err != nil {
+		return "", fmt.Errorf("writing OCI layout %s: %w", l.Dir, err)
+	}
+	return "layout " + l.Dir, nil
+}
+
+func (l Layout) publish(a Artifact) error {
+	if st, err := os.Stat(l.Dir); err == nil {
+		if !st.IsDir() {
+			return errors.New("it exists and is not a directory")
+		}
+		entries, _ := os.ReadDir(l.Dir)
+		if _, err := os.Stat(filepath.Join(l.Dir, "oci-layout")); err != nil && len(entries) > 0 {
+			return errors.New("the directory exists and is not an OCI layout; refusing to replace it")
+		}
+	}
+	parent := filepath.Dir(l.Dir)
+	if err := os.MkdirAll(parent, 0o755); err != nil {
+		return err
+	}
+	tmp, err := os.MkdirTemp(parent, "."+filepath.Base(l.Dir)+".tmp-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmp)
+	if err := os.Chmod(tmp, 0o755); err != nil {
+		return err
+	}
+	p, err := layout.Write(tmp, empty.Index)
+	if err != nil {
+		return err
+	}
+	tags := l.Tags
+	if len(tags) == 0 {
+		tags = []string{""}
+	}
+	for _, tag := range tags {
+		var opts []layout.Option
+		if tag != "" {
+			opts = append(opts, layout.WithAnnotations(map[string]string{RefName: tag}))
+		}
+		if a.Index != nil {
+			err = p.AppendIndex(a.Index, opts...)
+		} else {
+			err = p.AppendImage(a.Image, opts...)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	old := tmp + ".old"
+	if err := os.Rename(l.Dir, old); err != nil && !os.IsNotExist(err) {
+		return err
+	}
+	if err := os.Rename(tmp, l.Dir); err != nil {
+		return err
+	}
+	return os.RemoveAll(old)
+}
+
+// Tarball writes a tarball that docker load (and podman load, and skopeo's
+// docker-archive: transport) reads, tagged with each of Tags. It holds one
+// image: the format has no room for an index.
+type Tarball struct {
+	File string
+	Tags []name.Tag
+}
+
+func (t Tarball) Publish(_ context.Context, a Artifact) (string, error) {
+	if a.Image == nil {
+		return "", fmt.Errorf("writing tarball %s: a docker tarball holds one image, not an index of several platforms", t.File)
+	}
+	pr, pw := io.Pipe()
+	go func() { pw.CloseWithError(writeDockerTar(pw, a.Image, t.Tags)) }()
+	if err := atomicfile.WriteFrom(t.File, pr, 0o644); err != nil {
+		pr.CloseWithError(err)
+		return "", fmt.Errorf("writing tarball %s: %w", t.File, err)
+	}
+	return "tarball " + t.File, nil
+}
+
+// writeDockerTar writes the docker save format (manifest.json, the config
+// and one file per layer) the way go-containerregistry's tarball package
+// does, with the tags in the order given so that the bytes are the same
+// on every run.
+func writeDockerTar(w io.Writer, img v1.Image, tags []name.Tag) error {
+	cfgName, err := img.ConfigName()
+	if err != nil {
+		return err
+	}
+	cfg, err := img.RawConfigFile()
+	if err != nil {
+		return err
+	}
+	layers, err := img.Layers()
+	if err != nil {
+		return err
+	}
+	entry := tarball.Descriptor{Config: cfgName.String()}
+	for _, t := range tags {
+		entry.RepoTags = append(entry.RepoTags, t.String())
+	}
+	tw := tar.NewWriter(w)
+	file := func(name string, size int64, r io.Reader) error {
+		if err := tw.WriteHeader(&tar.Header{Name: name, Size: size, Mode: 0o644, Typeflag: tar.TypeReg}); err != nil {
+			return err
+		}
+		_, err := io.Copy(tw, r)
+		return err
+	}
+	if err := file(cfgName.String(), int64(len(cfg)), bytes.NewReader(cfg)); err != nil {
+		return err
+	}
+	for _, l := range layers {
+		d, err := l.Digest()
+		if err != nil {
+			return err
+		}
+		size, err := l.Size()
+		if err != nil {
+			return err
+		}
+		rc, err := l.Compressed()
+		if err != nil {
+			return err
+		}
+		name := d.Hex + ".tar.gz"
+		err = file(name, size, rc)
+		rc.Close()
+		if err != nil {
+			return err
+		}
+		entry.Layers = append(entry.Layers, name)
+	}
+	m, err := json.Marshal(tarball.Manifest{entry})
+	if err != nil {
+		return err
+	}
+	if err := file("manifest.json", int64(len(m)), bytes.NewReader(m)); err != nil {
+		return err
+	}
+	return tw.Close()
+}
+
+// Registry pushes to a registry, with the credentials of the standard
+// Docker config file ($DOCKER_CONFIG/config.json, ~/.docker/config.json).
+// Ref is a repository, pushed once per tag in Tags, or a repository with
+// a tag, pushed to that tag alone. Registries on this machine (localhost,
+// 127.0.0.1, [::1]) are spoken to over plain http.
+type Registry struct {
+	Ref  string
+	Tags []string
+}
+
+func (r Registry) Publish(ctx context.Context, a Artifact) (string, error) {
+	refs, err := r.refs()
+	if err != nil {
+		return "", err
+	}
+	d, err := a.Digest()
+	if err != nil {
+		return "", err
+	}
+	opts := []remote.Option{remote.WithContext(ctx), remote.WithAuthFromKeychain(authn.DefaultKeychain)}
+	for _, ref := range refs {
+		if a.Index != nil {
+			err = remote.WriteIndex(ref, a.Index, opts...)
+		} else {
+			err = remote.Write(ref, a.Image, opts...)
+		}
+		if err != nil {
+			return "", fmt.Errorf("pushing %s: %w", ref, err)
+		}
+	}
+	return fmt.Sprintf("pushed %s@%s", refs[0].Context(), d), nil
+}
+
+func (r Registry) refs() ([]name.Tag, error) {
+	opts := nameOptions(r.Ref)
+	if repo, err := name.NewRepository(r.Ref, opts...); err == nil {
+		if len(r.Tags) == 0 {
+			return []name.Tag{repo.Tag(name.DefaultTag)}, nil
+		}
+		var out []name.Tag
+		for _, t := range r.Tags {
+			out = append(out, repo.Tag(t))
+		}
+		return out, nil
+	}
+	tag, err := name.NewTag(r.Ref, append(opts, name.StrictValidation)...)
+	if err != nil {
+		return nil, fmt.Errorf("--push %s: not a repository (registry/name) or a tag (registry/name:tag): %w", r.Ref, err)
+	}
+	return []name.Tag{tag}, nil
+}

@@ -1,0 +1,133 @@
+package cli
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/weldgo/weld/internal/builder"
+	"github.com/weldgo/weld/internal/gobuild"
+	"github.com/weldgo/weld/internal/spec"
+)
+
+func newImageCmd() *cobra.Command {
+	var cf composeFlags
+	var outDir string
+	var noCache bool
+	var targets []string
+	var out builder.ImageOptions
+	cmd := &cobra.Command{
+		Use:   "image [-f weld.yaml] [--target linux/ARCH]... [--layout DIR | --tarball FILE | --push REF]",
+		Short: "Build an OCI image of the composition, without Docker",
+		Long: `image builds the composition as weld build does, for Linux targets only, and
+puts each binary into an OCI image: on scratch (or the manifest's
+outputs.image.base), with every shared library a cgo binary loads, found
+transitively through DT_NEEDED in the target's sysroot, the C toolchain or,
+for this machine's target, the host, and its dynamic loader. A static binary
+gets itself alone, plus CA certificates and time zones when the manifest
+asks. Standard error lists what was added and why.
+
+The image has two layers over its base: the libraries and extra files, then
+the binary, so a code change replaces only the top layer. Several targets
+(default: the manifest's Linux targets, or this machine) make one image per
+target, combined into an image index.
+
+--layout DIR writes an OCI layout, replacing DIR on every run: one
+index.json entry per tag. --tarball FILE writes a docker-loadable tarball of
+one target's image. --push REPO[:TAG] pushes to a registry with the
+credentials of the Docker config file (~/.docker/config.json or
+$DOCKER_CONFIG); a registry on localhost or 127.0.0.1 is spoken to over
+http. With none of them, the image goes to DIR/<name>-image as a layout,
+DIR being -o.
+
+The same weld.lock gives the same digests: times come from
+SOURCE_DATE_EPOCH (default 1980-01-01), never the clock, and layers are
+written reproducibly. Standard output has one line per image
+("image TARGET DIGEST SIZE"), the index ("index DIGEST") and each
+destination ("layout DIR", "tarball FILE", "pushed REPO@DIGEST").`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			s, err := cf.load()
+			if err != nil {
+				return err
+			}
+			o := cf.options(s, cmd.ErrOrStderr())
+			o.OutDir, o.NoCache = outDir, noCache
+			if o.Targets, err = imageTargets(s, targets); err != nil {
+				return err
+			}
+			res, err := builder.BuildImage(cmd.Context(), o, out)
+			if err != nil {
+				return err
+			}
+			w := cmd.OutOrStdout()
+			for _, im := range res.Images {
+				fmt.Fprintf(w, "image %s %s %d\n", im.Target, im.Digest, im.Size)
+			}
+			if res.Index != "" {
+				fmt.Fprintf(w, "index %s\n", res.Index)
+			}
+			for _, where := range res.Wrote {
+				fmt.Fprintln(w, where)
+			}
+			return nil
+		},
+	}
+	cf.register(cmd.Flags())
+	f := cmd.Flags()
+	f.StringVarP(&outDir, "output", "o", "dist", "output directory of the binaries (and of the default layout)")
+	f.StringArrayVar(&targets, "target", nil, "Linux target OS/ARCH[/VARIANT], or all for the manifest's Linux targets (repeatable)")
+	f.BoolVar(&noCache, "no-cache", false, "compile even if the output is in weld's cache")
+	f.StringVar(&out.Layout, "layout", "", "write an OCI layout directory (replaced if it exists)")
+	f.StringVar(&out.Tarball, "tarball", "", "write a docker-loadable tarball (one target only)")
+	f.StringVar(&out.Push, "push", "", "push to a registry: REGISTRY/REPO (each tag) or REGISTRY/REPO:TAG")
+	return cmd
+}
+
+// imageTargets returns the targets weld image builds: names (all meaning
+// the manifest's Linux targets), or by default the manifest's Linux
+// targets, or the host. Images are Linux only.
+func imageTargets(s *spec.Spec, names []string) ([]gobuild.Target, error) {
+	var linux []string
+	for _, n := range s.TargetNames() {
+		if strings.HasPrefix(n, "linux/") {
+			linux = append(linux, n)
+		}
+	}
+	if len(names) == 0 {
+		switch {
+		case len(s.Targets) > 0 && len(linux) == 0:
+			return nil, errorf("the manifest lists no Linux target, and images are Linux only; add one such as linux/amd64 to targets:")
+		case len(linux) == 0:
+			names = []string{builder.HostTarget().String()}
+		default:
+			names = linux
+		}
+	}
+	var out []gobuild.Target
+	seen := map[string]bool{}
+	for _, n := range names {
+		expanded := []string{n}
+		if n == "all" {
+			if len(linux) == 0 {
+				return nil, errorf("--target all: the manifest lists no Linux targets")
+			}
+			expanded = linux
+		}
+		for _, e := range expanded {
+			t, err := builder.ParseTarget(e)
+			if err != nil {
+				return nil, err
+			}
+			if t.OS != "linux" {
+				return nil, errorf("--target %s: images are built for Linux targets only", t)
+			}
+			if !seen[t.String()] {
+				seen[t.String()] = true
+				out = append(out, t)
+			}
+		}
+	}
+	return out, nil
+}
