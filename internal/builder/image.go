@@ -2,7 +2,6 @@ package builder
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
@@ -13,13 +12,10 @@ import (
 
 	"github.com/google/go-containerregistry/pkg/name"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
-	"golang.org/x/mod/module"
 	"golang.org/x/sync/errgroup"
 
 	"github.com/weldgo/weld/internal/artifact/oci"
-	"github.com/weldgo/weld/internal/compose"
 	"github.com/weldgo/weld/internal/gobuild"
-	"github.com/weldgo/weld/internal/inspect"
 	"github.com/weldgo/weld/internal/lock"
 	"github.com/weldgo/weld/internal/spec"
 	"github.com/weldgo/weld/internal/sysroot"
@@ -285,102 +281,6 @@ func imageFiles(img *spec.ImageOutput) ([]oci.File, error) {
 		}
 	}
 	return out, nil
-}
-
-// imageLabels are the org.opencontainers.image.* labels weld knows, the
-// composition recorded in the binary, then the manifest's labels, which
-// win.
-func (s *Session) imageLabels(a Artifact, img *spec.ImageOutput, created time.Time) (map[string]string, error) {
-	sp := s.opts.Spec
-	l := map[string]string{
-		"org.opencontainers.image.title":   sp.Name,
-		"org.opencontainers.image.created": created.UTC().Format(time.RFC3339),
-	}
-	set := func(k, v string) {
-		if v != "" {
-			l[k] = v
-		}
-	}
-	set("org.opencontainers.image.version", sp.Version)
-	if d := sp.Outputs.Deb; d != nil {
-		set("org.opencontainers.image.description", d.Description)
-		set("org.opencontainers.image.url", d.Homepage)
-	}
-	info, err := inspect.Read(a.Path)
-	if err != nil {
-		return nil, err
-	}
-	if r := info.Record; r != nil {
-		set("org.opencontainers.image.source", sourceURL(r.App.Path))
-		if module.IsPseudoVersion(r.App.Version) {
-			rev, _ := module.PseudoVersionRev(r.App.Version)
-			set("org.opencontainers.image.revision", rev)
-		}
-		comp := struct {
-			App     compose.ModuleVersion   `json:"app"`
-			Plugins []compose.ModuleVersion `json:"plugins"`
-		}{App: r.App}
-		for _, p := range r.Plugins {
-			comp.Plugins = append(comp.Plugins, p.Module)
-		}
-		b, err := json.Marshal(comp)
-		if err != nil {
-			return nil, err
-		}
-		l["dev.weld.composition"] = string(b)
-	}
-	for _, kv := range img.Labels {
-		k, v, _ := strings.Cut(kv, "=")
-		l[k] = v
-	}
-	return l, nil
-}
-
-// sourceURL is the repository of a module on a well-known forge.
-func sourceURL(modPath string) string {
-	parts := strings.Split(modPath, "/")
-	switch parts[0] {
-	case "github.com", "gitlab.com", "codeberg.org", "bitbucket.org":
-		if len(parts) >= 3 {
-			return "https://" + strings.Join(parts[:3], "/")
-		}
-	}
-	return ""
-}
-
-// imageOutput is the manifest's image section with its defaults.
-func imageOutput(sp *spec.Spec) *spec.ImageOutput {
-	img := spec.ImageOutput{}
-	if sp.Outputs.Image != nil {
-		img = *sp.Outputs.Image
-	}
-	if img.Name == "" {
-		img.Name = sp.Name
-	}
-	if img.Path == "" {
-		img.Path = "/usr/local/bin/" + sp.Name
-	}
-	if img.User == "" {
-		img.User = "65532:65532"
-	}
-	return &img
-}
-
-// imageTags are the manifest's tags, or latest and the version.
-func imageTags(img *spec.ImageOutput, sp *spec.Spec) ([]string, error) {
-	tags := img.Tags
-	if len(tags) == 0 {
-		tags = []string{"latest"}
-		if sp.Version != "" {
-			tags = append(tags, sp.Version)
-		}
-	}
-	for _, t := range tags {
-		if _, err := name.NewTag(img.Name + ":" + t); err != nil {
-			return nil, fmt.Errorf("%s: image %s:%s: %w", img.Pos, img.Name, t, err)
-		}
-	}
-	return tags, nil
 }
 
 // publishers are the destinations io names, or the default layout.
