@@ -30,15 +30,21 @@ system), and in each of them one package per system named after its
 target (linux-arm64), cross-compiled with pkgsCross.
 
 C libraries that plugins ask for are mapped to nixpkgs attributes through a
-table (see docs/nix.md); --nix-attr NAME=ATTR adds to it.`,
+table (see docs/nix.md); the manifest's nix.attrs and --nix-attr NAME=ATTR
+add to it.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			s, err := cf.load()
 			if err != nil {
 				return err
 			}
-			a, err := nix.ParseAttrs(attrs)
+			// The manifest's nix.attrs come first, so that a flag can
+			// override one of them.
+			a, err := nix.ParseAttrs(append(append([]string(nil), s.Nix.Attrs...), attrs...))
 			if err != nil {
+				if len(s.Nix.Attrs) > 0 {
+					return fmt.Errorf("%s: nix.attrs or --nix-attr: %w", s.Nix.Pos, err)
+				}
 				return err
 			}
 			if len(systems) == 0 {

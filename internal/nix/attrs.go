@@ -133,7 +133,7 @@ func (a Attrs) Map(needs []cdeps.Need) (CInputs, error) {
 			in.PkgConfig = true
 			attr, ok := a.lookup(name, pkgConfigAttrs)
 			if !ok {
-				unknown = append(unknown, fmt.Sprintf("%s needs C library %q (pkg-config), which weld cannot map to a nixpkgs attribute; pass --nix-attr %s=ATTR (ATTR as in pkgs.ATTR; empty if stdenv provides it)", who, name, name))
+				unknown = append(unknown, fmt.Sprintf("%s needs C library %q (pkg-config), which weld cannot map to a nixpkgs attribute; add %s: ATTR under nix: attrs: in the manifest, or pass --nix-attr %s=ATTR (ATTR as in pkgs.ATTR; empty if stdenv provides it)", who, name, name, name))
 				continue
 			}
 			add(attr)
@@ -141,7 +141,7 @@ func (a Attrs) Map(needs []cdeps.Need) (CInputs, error) {
 		for _, lib := range n.Libs {
 			attr, ok := a.lookup(lib, linkerAttrs)
 			if !ok {
-				unknown = append(unknown, fmt.Sprintf("%s needs C library %q (linker flag -l%s), which weld cannot map to a nixpkgs attribute; pass --nix-attr %s=ATTR (ATTR as in pkgs.ATTR; empty if stdenv provides it)", who, lib, lib, lib))
+				unknown = append(unknown, fmt.Sprintf("%s needs C library %q (linker flag -l%s), which weld cannot map to a nixpkgs attribute; add %s: ATTR under nix: attrs: in the manifest, or pass --nix-attr %s=ATTR (ATTR as in pkgs.ATTR; empty if stdenv provides it)", who, lib, lib, lib, lib))
 				continue
 			}
 			add(attr)

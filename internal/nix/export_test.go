@@ -137,8 +137,8 @@ func TestAttrsMap(t *testing.T) {
 	needs[2].Libs = append(needs[2].Libs, "odd")
 	_, err = a.Map(needs)
 	for _, want := range []string{
-		`weld.yaml:7:5: plugin example.com/draw needs C library "weldtest" (pkg-config), which weld cannot map to a nixpkgs attribute; pass --nix-attr weldtest=ATTR`,
-		`plugin example.com/x needs C library "odd" (linker flag -lodd), which weld cannot map to a nixpkgs attribute; pass --nix-attr odd=ATTR`,
+		`weld.yaml:7:5: plugin example.com/draw needs C library "weldtest" (pkg-config), which weld cannot map to a nixpkgs attribute; add weldtest: ATTR under nix: attrs: in the manifest, or pass --nix-attr weldtest=ATTR`,
+		`plugin example.com/x needs C library "odd" (linker flag -lodd), which weld cannot map to a nixpkgs attribute; add odd: ATTR under nix: attrs: in the manifest, or pass --nix-attr odd=ATTR`,
 	} {
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("error %v\ndoes not say %q", err, want)

@@ -74,6 +74,12 @@ func Parse(file, dir string, data []byte) (*Spec, error) {
 			s.Sysroot, err = r.sysroot(n, "sysroot")
 			return err
 		},
+		"nix": func(n *yaml.Node) error {
+			s.Nix.Pos = r.pos(resolve(n))
+			return r.fields(n, "nix", map[string]func(*yaml.Node) error{
+				"attrs": r.env(&s.Nix.Attrs, "nix.attrs"),
+			})
+		},
 		"outputs": func(n *yaml.Node) error {
 			var err error
 			s.Outputs, err = r.outputs(n)

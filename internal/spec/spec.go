@@ -32,6 +32,17 @@ type Spec struct {
 	Sysroot Sysroot
 	// Outputs are the packages built beside each binary.
 	Outputs Outputs
+	// Nix holds settings for weld nix.
+	Nix Nix
+}
+
+// Nix holds the manifest's settings for the flake export.
+type Nix struct {
+	// Attrs extends the table that maps C libraries (pkg-config or -l
+	// names) to nixpkgs attributes, as NAME=ATTR in manifest order; an
+	// empty ATTR means stdenv provides the library.
+	Attrs []string
+	Pos   Pos
 }
 
 // Outputs selects the artifacts packaged from each target's binary.
