@@ -121,6 +121,17 @@ func (s *Session) dllBundle(ctx context.Context, a Artifact) ([]string, error) {
 	if d := tc.Settings.Sysroot.Dir; d != "" {
 		dirs = append(dirs, filepath.Join(d, "bin"), filepath.Join(d, "lib"), d)
 	}
+	sr, err := s.sysrootFor(ctx, a.Target)
+	if err != nil {
+		return nil, err
+	}
+	if sr != nil {
+		if root, ok := windowsSysroot(sr, a.Target); ok {
+			// Debian's mingw-w64 packages put DLLs beside the import
+			// libraries, in lib.
+			dirs = append(dirs, filepath.Join(root, "bin"), filepath.Join(root, "lib"))
+		}
+	}
 	return linkdeps.DLLClosure(a.Path, dirs)
 }
 

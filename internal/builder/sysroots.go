@@ -32,7 +32,7 @@ func (s *Session) sysrootFor(ctx context.Context, t gobuild.Target) (*sysroot.Sy
 	if sr := s.roots.byTgt[t.String()]; sr != nil {
 		return sr, nil
 	}
-	arch, err := sysroot.DebianArch(t.OS, t.Arch, t.Variant)
+	arch, err := sysrootArch(t)
 	if err != nil {
 		return nil, err
 	}
@@ -71,6 +71,42 @@ func (s *Session) sysrootFor(ctx context.Context, t gobuild.Target) (*sysroot.Sy
 	s.roots.byTgt[t.String()] = sr
 	s.rootReqs = append(s.rootReqs, lockedSysroot(t.String(), req, sr))
 	return sr, nil
+}
+
+// sysrootArch is the Debian architecture whose index holds a target's
+// packages. Windows targets use Debian's mingw-w64 -dev packages, which are
+// architecture-independent ("all") and listed in every index; the host's
+// architecture is used to read them.
+func sysrootArch(t gobuild.Target) (string, error) {
+	if t.OS == "windows" {
+		return hostDebArch(), nil
+	}
+	return sysroot.DebianArch(t.OS, t.Arch, t.Variant)
+}
+
+// mingwTriplets names the mingw-w64 directories of Debian's -dev packages.
+var mingwTriplets = map[string]string{"amd64": "x86_64-w64-mingw32", "386": "i686-w64-mingw32"}
+
+// windowsSysroot returns where a Windows target's headers, import
+// libraries and DLLs sit in a sysroot of mingw-w64 -dev packages.
+func windowsSysroot(sr *sysroot.Sysroot, t gobuild.Target) (root string, ok bool) {
+	triplet, ok := mingwTriplets[t.Arch]
+	if !ok {
+		return "", false
+	}
+	return filepath.Join(sr.Dir, "usr", triplet), true
+}
+
+// windowsSysrootEnv is the cgo and pkg-config environment for a sysroot of
+// mingw-w64 -dev packages: their .pc files name /usr/<triplet>, which the
+// sysroot prefix relocates.
+func windowsSysrootEnv(sr *sysroot.Sysroot, t gobuild.Target) (cppflags, ldflags string, pc []string, err error) {
+	root, ok := windowsSysroot(sr, t)
+	if !ok {
+		return "", "", nil, fmt.Errorf("no mingw-w64 layout known for %s", t)
+	}
+	pc = []string{"PKG_CONFIG_SYSROOT_DIR=" + sr.Dir, "PKG_CONFIG_LIBDIR=" + filepath.Join(root, "lib", "pkgconfig"), "PKG_CONFIG_PATH="}
+	return "-I" + filepath.Join(root, "include"), "-L" + filepath.Join(root, "lib"), pc, nil
 }
 
 func sameRequest(l lock.Sysroot, r sysroot.Request) bool {

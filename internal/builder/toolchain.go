@@ -92,6 +92,13 @@ func (s *Session) toolchainFor(ctx context.Context, t gobuild.Target) cToolchain
 		switch {
 		case err != nil:
 			tc.Problem = err.Error()
+		case sr != nil && t.OS == "windows":
+			var srLd string
+			cppflags, srLd, pcEnv, err = windowsSysrootEnv(sr, t)
+			if err != nil {
+				tc.Problem = err.Error()
+			}
+			ldflags = strings.TrimSpace(srLd + " " + ldflags)
 		case sr != nil:
 			// The sysroot's flags come first so that the manifest's
 			// own flags can still override them.
