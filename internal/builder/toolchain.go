@@ -139,8 +139,12 @@ func pkgConfigEnv(tc cToolchain, st spec.Target) []string {
 // sysrootPkgConfig is pkg-config's environment for a Debian-style tree.
 func sysrootPkgConfig(dir string) []string {
 	var dirs []string
-	for _, d := range []string{"usr/lib/pkgconfig", "usr/share/pkgconfig", "usr/local/lib/pkgconfig"} {
+	// Debian's layout, a plain prefix, and an MSYS2 root (mingw64/...).
+	for _, d := range []string{"usr/lib/pkgconfig", "usr/share/pkgconfig", "usr/local/lib/pkgconfig", "lib/pkgconfig", "share/pkgconfig"} {
 		dirs = append(dirs, filepath.Join(dir, d))
+	}
+	if matches, _ := filepath.Glob(filepath.Join(dir, "*", "lib", "pkgconfig")); len(matches) > 0 {
+		dirs = append(dirs, matches...)
 	}
 	if matches, _ := filepath.Glob(filepath.Join(dir, "usr", "lib", "*-*", "pkgconfig")); len(matches) > 0 {
 		dirs = append(matches, dirs...)
