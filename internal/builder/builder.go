@@ -61,6 +61,7 @@ type Session struct {
 	lockFile  string
 	roots     sysroots
 	rootReqs  []lock.Sysroot
+	memo      memo
 }
 
 // Open resolves the composition. Close the session to remove its work

@@ -6,12 +6,10 @@ import (
 	"encoding/hex"
 	"fmt"
 	"os"
-	"os/exec"
 	"runtime/debug"
 	"sort"
 	"strings"
 
-	"github.com/weldgo/weld/internal/cdeps"
 	"github.com/weldgo/weld/internal/compose"
 	"github.com/weldgo/weld/internal/lock"
 	"github.com/weldgo/weld/internal/outcache"
@@ -100,14 +98,10 @@ func (s *Session) toCache(ctx context.Context, a Artifact, cgo bool) {
 // cFingerprint identifies the C side of a cgo build: the compiler and the
 // version and flags of each pkg-config library.
 func (s *Session) cFingerprint(ctx context.Context, tc cToolchain, libs []string) string {
-	env := append(append([]string(nil), s.opts.Go.Env...), tc.Env...)
 	h := sha256.New()
-	cc := strings.Fields(tc.CC)
-	out, _ := exec.CommandContext(ctx, cc[0], append(cc[1:], "--version")...).Output()
-	fmt.Fprintf(h, "cc %s\n", out)
-	pc := cdeps.PkgConfig{Env: env}
+	fmt.Fprintf(h, "cc %s\n", s.compilerVersion(ctx, tc.CC))
 	for _, name := range libs {
-		lib := pc.Lookup(ctx, name)
+		lib := s.lookupLibrary(ctx, tc, name)
 		fmt.Fprintf(h, "%s %v %s %s %s\n", name, lib.Found, lib.Version, lib.Cflags, lib.Libs)
 	}
 	return hex.EncodeToString(h.Sum(nil))

@@ -3,7 +3,9 @@ package builder
 import (
 	"context"
 	"fmt"
+	"os/exec"
 	"strings"
+	"sync"
 
 	"github.com/weldgo/weld/internal/cdeps"
 	"github.com/weldgo/weld/internal/gobuild"
@@ -41,6 +43,23 @@ func (r *CReport) NeedsCgo() *cdeps.Need {
 // with the target's pkg-config, without failing on what is missing: weld
 // deps shows it all, and the build turns it into one error.
 func (s *Session) CDeps(ctx context.Context, t gobuild.Target) *CReport {
+	s.memo.mu.Lock()
+	r, ok := s.memo.cdeps[t.String()]
+	s.memo.mu.Unlock()
+	if ok {
+		return r
+	}
+	r = s.cdeps(ctx, t)
+	s.memo.mu.Lock()
+	if s.memo.cdeps == nil {
+		s.memo.cdeps = map[string]*CReport{}
+	}
+	s.memo.cdeps[t.String()] = r
+	s.memo.mu.Unlock()
+	return r
+}
+
+func (s *Session) cdeps(ctx context.Context, t gobuild.Target) *CReport {
 	mode := s.opts.Spec.Build.Cgo
 	comp, err := s.Comp.ForTarget(t.String())
 	if err != nil {
@@ -64,15 +83,62 @@ func (s *Session) CDeps(ctx context.Context, t gobuild.Target) *CReport {
 	tc := s.toolchainFor(ctx, t)
 	r.Compiler, r.CompilerProblem, r.env = tc.CC, tc.Problem, tc.Env
 	r.cross = tc.Cross
-	pc := cdeps.PkgConfig{Env: append(append([]string(nil), s.opts.Go.Env...), tc.Env...)}
 	for _, n := range r.Needs {
 		for _, name := range n.PkgConfig {
 			if _, done := r.Libraries[name]; !done {
-				r.Libraries[name] = pc.Lookup(ctx, name)
+				r.Libraries[name] = s.lookupLibrary(ctx, tc, name)
 			}
 		}
 	}
 	return r
+}
+
+// memo holds what a session has already asked of the C toolchain, so that
+// checking, fingerprinting and packaging a target run each tool once.
+type memo struct {
+	mu        sync.Mutex
+	cdeps     map[string]*CReport
+	libraries map[string]cdeps.Library
+	compilers map[string]string
+}
+
+// lookupLibrary asks the target's pkg-config about a library, once per
+// session.
+func (s *Session) lookupLibrary(ctx context.Context, tc cToolchain, name string) cdeps.Library {
+	key := name + "\x00" + strings.Join(tc.Env, "\x00")
+	s.memo.mu.Lock()
+	lib, ok := s.memo.libraries[key]
+	s.memo.mu.Unlock()
+	if ok {
+		return lib
+	}
+	lib = cdeps.PkgConfig{Env: append(append([]string(nil), s.opts.Go.Env...), tc.Env...)}.Lookup(ctx, name)
+	s.memo.mu.Lock()
+	if s.memo.libraries == nil {
+		s.memo.libraries = map[string]cdeps.Library{}
+	}
+	s.memo.libraries[key] = lib
+	s.memo.mu.Unlock()
+	return lib
+}
+
+// compilerVersion is `CC --version`, once per session.
+func (s *Session) compilerVersion(ctx context.Context, cc string) string {
+	s.memo.mu.Lock()
+	v, ok := s.memo.compilers[cc]
+	s.memo.mu.Unlock()
+	if ok {
+		return v
+	}
+	f := strings.Fields(cc)
+	out, _ := exec.CommandContext(ctx, f[0], append(f[1:], "--version")...).Output()
+	s.memo.mu.Lock()
+	if s.memo.compilers == nil {
+		s.memo.compilers = map[string]string{}
+	}
+	s.memo.compilers[cc] = string(out)
+	s.memo.mu.Unlock()
+	return string(out)
 }
 
 // cCompiler is the compiler cgo will run for the host: $CC, or go's

@@ -14,6 +14,7 @@ import (
 	"github.com/weldgo/weld/internal/artifact/linkdeps"
 	"github.com/weldgo/weld/internal/atomicfile"
 	"github.com/weldgo/weld/internal/gobuild"
+	"github.com/weldgo/weld/internal/outcache"
 )
 
 // defaultEpoch is the timestamp of every packaged file when
@@ -46,6 +47,43 @@ func (s *Session) packageTarget(ctx context.Context, a Artifact) ([]string, erro
 	if err != nil {
 		return nil, err
 	}
+	// Packages depend only on the binary (named by its output key), the
+	// outputs settings, the time and the C side: reuse them when all match.
+	var key string
+	if s.Lock != nil {
+		deb := ""
+		if out.Deb != nil {
+			deb = fmt.Sprintf("%q %q %q %q %q", out.Deb.Package, out.Deb.Maintainer, out.Deb.Description, out.Deb.Homepage, out.Deb.Section)
+		}
+		key = outcache.Key("weld packages v1", s.outputKey(s.Lock, s.goVersion, a), fmt.Sprint(out.Archive), deb,
+			s.opts.Spec.Version, mtime.String(), s.cFingerprint(ctx, s.toolchainFor(ctx, a.Target), nil))
+		if cached, ok := s.cache.GetFiles(key); ok {
+			var paths []string
+			for _, c := range cached {
+				p := filepath.Join(outDirOf(s.opts), filepath.Base(c))
+				if err := atomicfile.CopyFile(c, p, 0o644); err != nil {
+					return nil, err
+				}
+				paths = append(paths, p)
+			}
+			return paths, nil
+		}
+	}
+	paths, err := s.writePackages(ctx, a, mtime)
+	if err != nil {
+		return nil, err
+	}
+	if key != "" {
+		if err := s.cache.PutFiles(key, paths); err != nil {
+			s.opts.Steps.Warn(fmt.Sprintf("caching packages of %s: %v", a.Target, err))
+		}
+	}
+	return paths, nil
+}
+
+// writePackages makes the outputs the manifest asks for.
+func (s *Session) writePackages(ctx context.Context, a Artifact, mtime time.Time) ([]string, error) {
+	out := s.opts.Spec.Outputs
 	var paths []string
 	if out.Archive {
 		p, err := s.writeArchive(ctx, a, mtime)

@@ -148,3 +148,62 @@ func isNotEmpty(err error) bool {
 // CopyFile copies src to dst through a temporary file in dst's directory,
 // so dst is either absent or complete. The copy is executable.
 func CopyFile(src, dst string) error { return atomicfile.CopyFile(src, dst, 0o755) }
+
+// pkgDir holds packaged outputs (archives, .debs), beside the binaries.
+func (s *Store) pkgDir() string { return filepath.Join(filepath.Dir(s.Dir), "pkg") }
+
+// GetFiles returns the files stored under key by PutFiles.
+func (s *Store) GetFiles(key string) ([]string, bool) {
+	if s == nil {
+		return nil, false
+	}
+	dir := filepath.Join(s.pkgDir(), key)
+	data, err := os.ReadFile(filepath.Join(dir, "files.json"))
+	var names []string
+	if err != nil || json.Unmarshal(data, &names) != nil {
+		return nil, false
+	}
+	var paths []string
+	for _, n := range names {
+		p := filepath.Join(dir, n)
+		if _, err := os.Stat(p); err != nil {
+			return nil, false
+		}
+		paths = append(paths, p)
+	}
+	return paths, true
+}
+
+// PutFiles stores copies of files under key, as one complete entry.
+func (s *Store) PutFiles(key string, files []string) error {
+	if s == nil {
+		return nil
+	}
+	if err := os.MkdirAll(s.pkgDir(), 0o755); err != nil {
+		return err
+	}
+	tmp, err := os.MkdirTemp(s.pkgDir(), ".tmp-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmp)
+	var names []string
+	for _, f := range files {
+		if err := atomicfile.CopyFile(f, filepath.Join(tmp, filepath.Base(f)), 0o644); err != nil {
+			return err
+		}
+		names = append(names, filepath.Base(f))
+	}
+	data, err := json.Marshal(names)
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(tmp, "files.json"), data, 0o644); err != nil {
+		return err
+	}
+	err = os.Rename(tmp, filepath.Join(s.pkgDir(), key))
+	if err != nil && (errors.Is(err, os.ErrExist) || isNotEmpty(err)) {
+		return nil
+	}
+	return err
+}
