@@ -38,6 +38,9 @@ type Options struct {
 	Update   []string
 	// NoCache builds even when the output is in the cache.
 	NoCache bool
+	// NoPackages builds binaries only, without the manifest's outputs
+	// (weld run).
+	NoPackages bool
 }
 
 // Artifact is a built binary.
@@ -195,6 +198,9 @@ func Build(ctx context.Context, o Options) ([]Artifact, error) {
 
 // packageAll makes the manifest's outputs from every built binary.
 func (s *Session) packageAll(ctx context.Context, out []Artifact) error {
+	if s.opts.NoPackages {
+		return nil
+	}
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(runtime.GOMAXPROCS(0))
 	for i := range out {

@@ -50,7 +50,7 @@ func (s *Session) prepareLock(ctx context.Context) (*spec.Spec, *lockState, erro
 	if out, err := filepath.Abs(outDirOf(o)); err == nil {
 		st.skip = []string{out}
 	}
-	goVer, err := o.Go.GoEnv(ctx, "GOVERSION")
+	goVer, err := o.Go.Version(ctx)
 	if err != nil {
 		return nil, nil, fmt.Errorf("finding the go version: %w", err)
 	}

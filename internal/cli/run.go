@@ -37,7 +37,7 @@ that directory as a local plugin: the plugin author's edit-and-run loop.`,
 				return err
 			}
 			defer os.RemoveAll(tmp)
-			o.OutDir = tmp
+			o.OutDir, o.NoPackages = tmp, true
 			arts, err := buildAll(cmd, o)
 			if err != nil {
 				return err

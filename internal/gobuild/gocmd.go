@@ -11,6 +11,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 )
 
@@ -91,4 +92,40 @@ func (r *Runner) Getenv(key string) string {
 func (r *Runner) GoEnv(ctx context.Context, key string) (string, error) {
 	out, err := r.Run(ctx, Call{Args: []string{"env", key}})
 	return strings.TrimSpace(string(out)), err
+}
+
+// Version returns the go command's version, such as go1.26.8. It reads the
+// VERSION file of the GOROOT the go command on PATH belongs to, which costs
+// nothing, and asks `go env GOVERSION` only when there is no such file or
+// when GOTOOLCHAIN names another toolchain.
+func (r *Runner) Version(ctx context.Context) (string, error) {
+	if tc := r.Getenv("GOTOOLCHAIN"); tc == "" || tc == "local" || tc == "auto" || strings.HasPrefix(tc, "local+") {
+		if v, ok := r.rootVersion(); ok {
+			return v, nil
+		}
+	}
+	return r.GoEnv(ctx, "GOVERSION")
+}
+
+func (r *Runner) rootVersion() (string, bool) {
+	goCmd := r.Go
+	if goCmd == "" {
+		goCmd = "go"
+	}
+	path, err := exec.LookPath(goCmd)
+	if err != nil {
+		return "", false
+	}
+	if path, err = filepath.EvalSymlinks(path); err != nil {
+		return "", false
+	}
+	data, err := os.ReadFile(filepath.Join(filepath.Dir(filepath.Dir(path)), "VERSION"))
+	if err != nil {
+		return "", false
+	}
+	line, _, _ := strings.Cut(string(data), "\n")
+	if !strings.HasPrefix(line, "go1.") {
+		return "", false
+	}
+	return strings.TrimSpace(line), true
 }

@@ -110,9 +110,13 @@ func (s *Store) Remove(key string) {
 	}
 }
 
-// Put stores a copy of binary under key.
+// Put stores a copy of binary under key. An entry already present is
+// kept: the same key means the same output.
 func (s *Store) Put(key, binary string, meta Meta) error {
 	if s == nil {
+		return nil
+	}
+	if _, _, ok := s.Get(key); ok {
 		return nil
 	}
 	if err := os.MkdirAll(s.Dir, 0o755); err != nil {
