@@ -2,7 +2,6 @@ package nix
 
 import (
 	"fmt"
-	"io"
 	"os"
 	"path"
 	"path/filepath"
@@ -12,6 +11,7 @@ import (
 	"golang.org/x/mod/modfile"
 	modzip "golang.org/x/mod/zip"
 
+	"github.com/weldgo/weld/internal/atomicfile"
 	"github.com/weldgo/weld/internal/compose"
 )
 
@@ -185,12 +185,7 @@ func under(p string, dirs []string) bool {
 
 // copyFile copies a regular file, keeping only its executable bit.
 func copyFile(src, dst string) error {
-	in, err := os.Open(src)
-	if err != nil {
-		return err
-	}
-	defer in.Close()
-	info, err := in.Stat()
+	info, err := os.Stat(src)
 	if err != nil {
 		return err
 	}
@@ -198,18 +193,7 @@ func copyFile(src, dst string) error {
 	if info.Mode().Perm()&0o100 != 0 {
 		mode = 0o755
 	}
-	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
-		return err
-	}
-	out, err := os.OpenFile(dst, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, mode)
-	if err != nil {
-		return err
-	}
-	if _, err := io.Copy(out, in); err != nil {
-		out.Close()
-		return err
-	}
-	return out.Close()
+	return atomicfile.CopyFile(src, dst, mode)
 }
 
 // installName is the file name go install gives the binary of a main
