@@ -70,6 +70,22 @@ func TestImgserverEverywhere(t *testing.T) {
 		// The stamp's pixels come from C++ code in libstdc++-6.dll, which
 		// wine does not have: they prove the zip carries the C++ runtime.
 		checkServer(t, startCommand(t, argv, p.Env()), false)
+		// And wine's loader log shows the DLLs coming from the unzipped
+		// directory. A bad address makes the program exit after loading.
+		cmd := exec.Command("timeout", "-s", "KILL", "180", p.Wine, filepath.Join(dir, "imgserver.exe"), "-addr", "no-such-host:1")
+		cmd.Env = append(p.Env(), "WINEDEBUG=+loaddll")
+		log, _ := cmd.CombinedOutput()
+		// Wine logs: Loaded L"Z:\\tmp\\...\\libstdc++-6.dll" at ...: native
+		winDir := "Z:" + strings.ReplaceAll(dir, "/", `\\`) + `\\`
+		for _, dll := range []string{"libstdc++-6.dll", "libgcc_s_seh-1.dll"} {
+			loaded := false
+			for _, l := range grepLines(string(log), dll) {
+				loaded = loaded || strings.Contains(l, `Loaded L"`+winDir+dll+`"`) && strings.HasSuffix(strings.TrimSpace(l), ": native")
+			}
+			if !loaded {
+				t.Errorf("wine did not load the bundled %s from %s:\n%s", dll, winDir, strings.Join(grepLines(string(log), "Loaded"), "\n"))
+			}
+		}
 	})
 
 	t.Run("deb", func(t *testing.T) {
@@ -219,4 +235,14 @@ func fileSum(t *testing.T, path string) string {
 	}
 	sum := sha256.Sum256(data)
 	return hex.EncodeToString(sum[:])
+}
+
+func grepLines(s, sub string) []string {
+	var out []string
+	for _, l := range strings.Split(s, "\n") {
+		if strings.Contains(l, sub) {
+			out = append(out, l)
+		}
+	}
+	return out
 }
