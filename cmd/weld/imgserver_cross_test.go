@@ -15,6 +15,7 @@ import (
 
 	"github.com/weldgo/weld/internal/artifact/winetest"
 	"github.com/weldgo/weld/internal/lock"
+	"github.com/weldgo/weld/internal/outcache"
 	"github.com/weldgo/weld/internal/sysroot"
 )
 
@@ -140,8 +141,11 @@ func lockedSysroot(t *testing.T, l *lock.Lock, target string) *sysroot.Sysroot {
 	if err != nil {
 		t.Fatal(err)
 	}
-	req := sysroot.Request{Archive: locked.Archive, Suite: locked.Suite, Arch: arch, Packages: locked.Request,
-		CacheDir: filepath.Join(userCache(t), "weld")}
+	cache, ok := outcache.Dir()
+	if !ok {
+		cache = t.TempDir()
+	}
+	req := sysroot.Request{Archive: locked.Archive, Suite: locked.Suite, Arch: arch, Packages: locked.Request, CacheDir: cache}
 	for _, d := range locked.Packages {
 		req.Pins = append(req.Pins, sysroot.Pinned{Package: d.Package, Version: d.Version, Architecture: d.Architecture,
 			Filename: d.Filename, SHA256: d.SHA256})
@@ -151,17 +155,6 @@ func lockedSysroot(t *testing.T, l *lock.Lock, target string) *sysroot.Sysroot {
 		t.Fatal(err)
 	}
 	return sr
-}
-
-func userCache(t *testing.T) string {
-	if d := os.Getenv("WELD_CACHE"); d != "" && d != "off" {
-		return filepath.Dir(d)
-	}
-	d, err := os.UserCacheDir()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return d
 }
 
 // checkServer checks the served image; withCairo says whether the target

@@ -10,6 +10,7 @@ import (
 
 	"github.com/weldgo/weld/internal/gobuild"
 	"github.com/weldgo/weld/internal/lock"
+	"github.com/weldgo/weld/internal/outcache"
 	"github.com/weldgo/weld/internal/sysroot"
 )
 
@@ -124,17 +125,13 @@ func lockedSysroot(target string, r sysroot.Request, sr *sysroot.Sysroot) lock.S
 }
 
 // sysrootCache is weld's cache directory; the sysroot package keeps its
-// downloads and trees in a sysroot/ folder there.
+// downloads and trees in a sysroot/ folder there. Sysroots are needed even
+// when the output cache is off, so they then go to the temp directory.
 func sysrootCache() string {
-	dir := os.Getenv("WELD_CACHE")
-	if dir == "" || dir == "off" {
-		base, err := os.UserCacheDir()
-		if err != nil {
-			base = os.TempDir()
-		}
-		dir = filepath.Join(base, "weld")
+	if dir, ok := outcache.Dir(); ok {
+		return dir
 	}
-	return dir
+	return filepath.Join(os.TempDir(), "weld")
 }
 
 // recordSysroots writes the sysroots assembled in this session into

@@ -22,6 +22,3 @@ func HostTarget() gobuild.Target {
 	}
 	return t
 }
-
-// ParseTarget reads OS/ARCH[/VARIANT].
-func ParseTarget(s string) (gobuild.Target, error) { return gobuild.ParseTarget(s) }

@@ -77,12 +77,12 @@ func parseTargets(names []string, s *spec.Spec) ([]gobuild.Target, error) {
 		expanded := []string{n}
 		if n == "all" {
 			if s == nil || len(s.Targets) == 0 {
-				return nil, errorf("--target all: the manifest lists no targets; add targets: [linux/amd64, ...] to it")
+				return nil, fmt.Errorf("--target all: the manifest lists no targets; add targets: [linux/amd64, ...] to it")
 			}
 			expanded = s.TargetNames()
 		}
 		for _, e := range expanded {
-			t, err := builder.ParseTarget(e)
+			t, err := gobuild.ParseTarget(e)
 			if err != nil {
 				return nil, err
 			}

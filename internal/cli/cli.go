@@ -75,5 +75,3 @@ func runner(verbose bool, stderr io.Writer) *gobuild.Runner {
 	}
 	return r
 }
-
-func errorf(format string, args ...any) error { return fmt.Errorf(format, args...) }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/weldgo/weld/internal/builder"
 	"github.com/weldgo/weld/internal/cdeps"
+	"github.com/weldgo/weld/internal/gobuild"
 )
 
 func newDepsCmd() *cobra.Command {
@@ -31,7 +32,7 @@ with its version and flags.`,
 			}
 			t := builder.HostTarget()
 			if target != "" {
-				if t, err = builder.ParseTarget(target); err != nil {
+				if t, err = gobuild.ParseTarget(target); err != nil {
 					return err
 				}
 			}

@@ -98,7 +98,7 @@ func imageTargets(s *spec.Spec, names []string) ([]gobuild.Target, error) {
 	if len(names) == 0 {
 		switch {
 		case len(s.Targets) > 0 && len(linux) == 0:
-			return nil, errorf("the manifest lists no Linux target, and images are Linux only; add one such as linux/amd64 to targets:")
+			return nil, fmt.Errorf("the manifest lists no Linux target, and images are Linux only; add one such as linux/amd64 to targets:")
 		case len(linux) == 0:
 			names = []string{builder.HostTarget().String()}
 		default:
@@ -111,17 +111,17 @@ func imageTargets(s *spec.Spec, names []string) ([]gobuild.Target, error) {
 		expanded := []string{n}
 		if n == "all" {
 			if len(linux) == 0 {
-				return nil, errorf("--target all: the manifest lists no Linux targets")
+				return nil, fmt.Errorf("--target all: the manifest lists no Linux targets")
 			}
 			expanded = linux
 		}
 		for _, e := range expanded {
-			t, err := builder.ParseTarget(e)
+			t, err := gobuild.ParseTarget(e)
 			if err != nil {
 				return nil, err
 			}
 			if t.OS != "linux" {
-				return nil, errorf("--target %s: images are built for Linux targets only", t)
+				return nil, fmt.Errorf("--target %s: images are built for Linux targets only", t)
 			}
 			if !seen[t.String()] {
 				seen[t.String()] = true

@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"fmt"
+
 	"github.com/spf13/cobra"
 
 	"github.com/weldgo/weld/internal/builder"
@@ -47,7 +49,7 @@ func openWithLock(cmd *cobra.Command, cf *composeFlags, mode builder.LockMode, u
 		return err
 	}
 	if s.File == "" {
-		return errorf("a lock needs a manifest: weld.lock is written beside weld.yaml")
+		return fmt.Errorf("a lock needs a manifest: weld.lock is written beside weld.yaml")
 	}
 	o := cf.options(s, cmd.ErrOrStderr())
 	o.LockMode, o.Update = mode, update

@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"syscall"
 
 	"github.com/weldgo/weld/internal/atomicfile"
 )
@@ -41,18 +42,28 @@ type Meta struct {
 // directory's weld/out. It returns nil when caching is off
 // (WELD_CACHE=off) or no cache directory can be found.
 func Open() *Store {
-	dir := os.Getenv("WELD_CACHE")
-	switch dir {
-	case "off":
+	dir, ok := Dir()
+	if !ok {
 		return nil
+	}
+	return &Store{Dir: filepath.Join(dir, "out")}
+}
+
+// Dir is weld's cache directory: $WELD_CACHE, or the user cache
+// directory's weld. ok is false when caching is off (WELD_CACHE=off) or
+// there is no user cache directory.
+func Dir() (dir string, ok bool) {
+	switch dir = os.Getenv("WELD_CACHE"); dir {
+	case "off":
+		return "", false
 	case "":
 		base, err := os.UserCacheDir()
 		if err != nil {
-			return nil
+			return "", false
 		}
-		dir = filepath.Join(base, "weld")
+		return filepath.Join(base, "weld"), true
 	}
-	return &Store{Dir: filepath.Join(dir, "out")}
+	return dir, true
 }
 
 // compDir holds resolved compositions, beside the outputs.
@@ -119,34 +130,39 @@ func (s *Store) Put(key, binary string, meta Meta) error {
 	if _, _, ok := s.Get(key); ok {
 		return nil
 	}
-	if err := os.MkdirAll(s.Dir, 0o755); err != nil {
+	return putEntry(s.Dir, key, func(tmp string) error {
+		if err := CopyFile(binary, filepath.Join(tmp, meta.Name)); err != nil {
+			return err
+		}
+		data, err := json.MarshalIndent(meta, "", "  ")
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(tmp, "meta.json"), data, 0o644)
+	})
+}
+
+// putEntry fills a temporary directory beside parent/key and renames it
+// into place, so that readers only ever see complete entries. When another
+// build stored the same key first, its entry is kept: same key, same
+// content.
+func putEntry(parent, key string, fill func(tmp string) error) error {
+	if err := os.MkdirAll(parent, 0o755); err != nil {
 		return err
 	}
-	tmp, err := os.MkdirTemp(s.Dir, ".tmp-")
+	tmp, err := os.MkdirTemp(parent, ".tmp-")
 	if err != nil {
 		return err
 	}
 	defer os.RemoveAll(tmp)
-	if err := CopyFile(binary, filepath.Join(tmp, meta.Name)); err != nil {
+	if err := fill(tmp); err != nil {
 		return err
 	}
-	data, err := json.MarshalIndent(meta, "", "  ")
-	if err != nil {
-		return err
-	}
-	if err := os.WriteFile(filepath.Join(tmp, "meta.json"), data, 0o644); err != nil {
-		return err
-	}
-	err = os.Rename(tmp, filepath.Join(s.Dir, key))
-	if err != nil && (errors.Is(err, os.ErrExist) || isNotEmpty(err)) {
-		return nil // another build stored the same output first
+	err = os.Rename(tmp, filepath.Join(parent, key))
+	if errors.Is(err, os.ErrExist) || errors.Is(err, syscall.ENOTEMPTY) {
+		return nil
 	}
 	return err
-}
-
-func isNotEmpty(err error) bool {
-	var le *os.LinkError
-	return errors.As(err, &le) && le.Err != nil && le.Err.Error() == "directory not empty"
 }
 
 // CopyFile copies src to dst through a temporary file in dst's directory,
@@ -183,31 +199,18 @@ func (s *Store) PutFiles(key string, files []string) error {
 	if s == nil {
 		return nil
 	}
-	if err := os.MkdirAll(s.pkgDir(), 0o755); err != nil {
-		return err
-	}
-	tmp, err := os.MkdirTemp(s.pkgDir(), ".tmp-")
-	if err != nil {
-		return err
-	}
-	defer os.RemoveAll(tmp)
-	var names []string
-	for _, f := range files {
-		if err := atomicfile.CopyFile(f, filepath.Join(tmp, filepath.Base(f)), 0o644); err != nil {
+	return putEntry(s.pkgDir(), key, func(tmp string) error {
+		var names []string
+		for _, f := range files {
+			if err := atomicfile.CopyFile(f, filepath.Join(tmp, filepath.Base(f)), 0o644); err != nil {
+				return err
+			}
+			names = append(names, filepath.Base(f))
+		}
+		data, err := json.Marshal(names)
+		if err != nil {
 			return err
 		}
-		names = append(names, filepath.Base(f))
-	}
-	data, err := json.Marshal(names)
-	if err != nil {
-		return err
-	}
-	if err := os.WriteFile(filepath.Join(tmp, "files.json"), data, 0o644); err != nil {
-		return err
-	}
-	err = os.Rename(tmp, filepath.Join(s.pkgDir(), key))
-	if err != nil && (errors.Is(err, os.ErrExist) || isNotEmpty(err)) {
-		return nil
-	}
-	return err
+		return os.WriteFile(filepath.Join(tmp, "files.json"), data, 0o644)
+	})
 }
