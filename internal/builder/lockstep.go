@@ -39,6 +39,26 @@ type lockState struct {
 	drift []string
 	skip  []string
 	goVer string
+	// hashes remembers local module hashes: the drift check and the new
+	// lock hash the same directories.
+	hashes map[string]string
+}
+
+// hash returns lock.HashDir of a local module, computing it once.
+func (st *lockState) hash(dir, module string) (string, error) {
+	key := module + "\x00" + dir
+	if h, ok := st.hashes[key]; ok {
+		return h, nil
+	}
+	h, err := lock.HashDir(dir, module, st.skip...)
+	if err != nil {
+		return "", err
+	}
+	if st.hashes == nil {
+		st.hashes = map[string]string{}
+	}
+	st.hashes[key] = h
+	return h, nil
 }
 
 // prepareLock reads the lock, checks it against the manifest, pins the
@@ -69,7 +89,7 @@ func (s *Session) prepareLock(ctx context.Context) (*spec.Spec, *lockState, erro
 		}
 		return o.Spec, st, nil
 	}
-	st.drift = lock.Drift(o.Spec, st.old, st.skip...)
+	st.drift = lock.DriftWith(o.Spec, st.old, st.hash)
 	if o.LockMode == LockFrozen && len(st.drift) > 0 {
 		return nil, nil, fmt.Errorf("--locked: %s does not match the manifest:\n\t%s\nrun weld lock", relToCwd(st.file), strings.Join(st.drift, "\n\t"))
 	}
@@ -143,7 +163,7 @@ func (s *Session) finishLock(ctx context.Context, st *lockState) error {
 	o := s.opts
 	hashes := map[string]string{}
 	for _, m := range lock.LocalModules(s.Comp) {
-		h, err := lock.HashDir(m.Dir, m.Path, st.skip...)
+		h, err := st.hash(m.Dir, m.Path)
 		if err != nil {
 			return err
 		}

@@ -86,6 +86,12 @@ func describe(r Root) string {
 // Drift lists every way the manifest and the local directories disagree
 // with the lock, one readable line each. skip is passed to HashDir.
 func Drift(s *spec.Spec, l *Lock, skip ...string) []string {
+	return DriftWith(s, l, func(dir, module string) (string, error) { return HashDir(dir, module, skip...) })
+}
+
+// DriftWith is Drift with the function that hashes local modules, so that
+// a caller that hashes them again later can remember the results.
+func DriftWith(s *spec.Spec, l *Lock, hash func(dir, module string) (string, error)) []string {
 	var diffs []string
 	app, plugins := Roots(s)
 	if !sameRequest(app, l.App) {
@@ -134,7 +140,7 @@ func Drift(s *spec.Spec, l *Lock, skip ...string) []string {
 	}
 	for _, m := range l.Locals {
 		dir := filepath.Join(s.Dir, filepath.FromSlash(m.Path))
-		h, err := HashDir(dir, m.Module, skip...)
+		h, err := hash(dir, m.Module)
 		switch {
 		case err != nil:
 			diffs = append(diffs, fmt.Sprintf("local module %s (%s) cannot be read: %v", m.Module, m.Path, err))
