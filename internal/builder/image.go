@@ -27,6 +27,9 @@ type ImageOptions struct {
 	Layout  string // an OCI layout directory, replaced on every run
 	Tarball string // a docker-loadable tarball (one target only)
 	Push    string // a registry repository, or repository:tag
+	// Insecure names registry hosts that may be spoken to over plain
+	// http (without credentials); loopback registries always may.
+	Insecure []string
 }
 
 // BuiltImage is the image of one target.
@@ -82,6 +85,7 @@ func BuildImage(ctx context.Context, o Options, out ImageOptions) (*ImageResult,
 	if err != nil {
 		return nil, err
 	}
+	net := oci.Network{Insecure: out.Insecure}
 	res := &ImageResult{Images: make([]BuiltImage, len(arts))}
 	images := make([]v1.Image, len(arts))
 	g, gctx := errgroup.WithContext(ctx)
@@ -91,7 +95,7 @@ func BuildImage(ctx context.Context, o Options, out ImageOptions) (*ImageResult,
 			done := o.Steps.Start("image", a.Target.String())
 			defer done()
 			var err error
-			images[i], res.Images[i], err = s.image(gctx, a, img, created)
+			images[i], res.Images[i], err = s.image(gctx, a, img, created, net)
 			if err != nil {
 				return fmt.Errorf("building image for %s: %w", a.Target, err)
 			}
@@ -124,7 +128,7 @@ func BuildImage(ctx context.Context, o Options, out ImageOptions) (*ImageResult,
 		}
 		res.Index = d.String()
 	}
-	pubs, err := publishers(o, out, img, tags)
+	pubs, err := publishers(o, out, img, tags, net)
 	if err != nil {
 		return nil, err
 	}
@@ -139,10 +143,10 @@ func BuildImage(ctx context.Context, o Options, out ImageOptions) (*ImageResult,
 }
 
 // image builds one target's image.
-func (s *Session) image(ctx context.Context, a Artifact, img *spec.ImageOutput, created time.Time) (v1.Image, BuiltImage, error) {
+func (s *Session) image(ctx context.Context, a Artifact, img *spec.ImageOutput, created time.Time, net oci.Network) (v1.Image, BuiltImage, error) {
 	bi := BuiltImage{Target: a.Target}
 	p := oci.Platform(a.Target.OS, a.Target.Arch, a.Target.Variant)
-	base, err := oci.BaseImage(ctx, img.Base, p)
+	base, err := oci.BaseImage(ctx, img.Base, p, net)
 	if err != nil {
 		return nil, bi, err
 	}
@@ -284,7 +288,7 @@ func imageFiles(img *spec.ImageOutput) ([]oci.File, error) {
 }
 
 // publishers are the destinations io names, or the default layout.
-func publishers(o Options, out ImageOptions, img *spec.ImageOutput, tags []string) ([]oci.Publisher, error) {
+func publishers(o Options, out ImageOptions, img *spec.ImageOutput, tags []string, net oci.Network) ([]oci.Publisher, error) {
 	var pubs []oci.Publisher
 	if out.Layout == "" && out.Tarball == "" && out.Push == "" {
 		out.Layout = filepath.Join(outDirOf(o), o.Spec.Name+"-image")
@@ -304,7 +308,7 @@ func publishers(o Options, out ImageOptions, img *spec.ImageOutput, tags []strin
 		pubs = append(pubs, oci.Tarball{File: out.Tarball, Tags: refs})
 	}
 	if out.Push != "" {
-		pubs = append(pubs, oci.Registry{Ref: out.Push, Tags: tags})
+		pubs = append(pubs, oci.Registry{Ref: out.Push, Tags: tags, Net: net})
 	}
 	return pubs, nil
 }

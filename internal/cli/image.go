@@ -82,6 +82,7 @@ destination ("layout DIR", "tarball FILE", "pushed REPO@DIGEST").`,
 	f.StringVar(&out.Layout, "layout", "", "write an OCI layout directory (replaced if it exists)")
 	f.StringVar(&out.Tarball, "tarball", "", "write a docker-loadable tarball (one target only)")
 	f.StringVar(&out.Push, "push", "", "push to a registry: REGISTRY/REPO (each tag) or REGISTRY/REPO:TAG")
+	f.StringArrayVar(&out.Insecure, "insecure-registry", nil, "allow plain http, without credentials, to this registry HOST[:PORT] (repeatable; registries on this machine always may)")
 	return cmd
 }
 

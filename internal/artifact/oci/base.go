@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/google/go-containerregistry/pkg/authn"
 	"github.com/google/go-containerregistry/pkg/name"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/layout"
@@ -19,8 +18,9 @@ const LayoutPrefix = "oci-layout:"
 // BaseImage returns the image for platform p that ref names: nil for
 // "scratch" or "", an image of a local OCI layout (oci-layout:DIR[@DIGEST]),
 // or an image pulled from a registry with the credentials of the standard
-// Docker config file. From an index, the image of the platform is chosen.
-func BaseImage(ctx context.Context, ref string, p v1.Platform) (v1.Image, error) {
+// Docker config file, over the connections net allows. From an index, the
+// image of the platform is chosen.
+func BaseImage(ctx context.Context, ref string, p v1.Platform, net Network) (v1.Image, error) {
 	switch {
 	case ref == "" || ref == "scratch":
 		return nil, nil
@@ -32,12 +32,11 @@ func BaseImage(ctx context.Context, ref string, p v1.Platform) (v1.Image, error)
 		}
 		return img, nil
 	}
-	r, err := name.ParseReference(ref, nameOptions(ref)...)
+	r, err := name.ParseReference(ref, net.NameOptions(ref)...)
 	if err != nil {
 		return nil, fmt.Errorf("base image %s: %w", ref, err)
 	}
-	img, err := remote.Image(r, remote.WithContext(ctx), remote.WithPlatform(p),
-		remote.WithAuthFromKeychain(authn.DefaultKeychain))
+	img, err := remote.Image(r, append(net.RemoteOptions(ctx), remote.WithPlatform(p))...)
 	if err != nil {
 		return nil, fmt.Errorf("base image %s: %w", ref, err)
 	}
@@ -138,20 +137,6 @@ func checkPlatform(img v1.Image, p v1.Platform) error {
 	}
 	if have := cf.Platform(); have != nil && !runsOn(*have, p) {
 		return fmt.Errorf("it is for %s, not %s", have, p)
-	}
-	return nil
-}
-
-// nameOptions allows plain http for registries on this machine only.
-func nameOptions(ref string) []name.Option {
-	host, _, _ := strings.Cut(ref, "/")
-	h := host
-	if i := strings.LastIndexByte(h, ':'); i >= 0 && !strings.HasSuffix(h, "]") {
-		h = h[:i]
-	}
-	switch strings.Trim(h, "[]") {
-	case "localhost", "127.0.0.1", "::1":
-		return []name.Option{name.Insecure}
 	}
 	return nil
 }

@@ -189,7 +189,7 @@ func baseLayout(t *testing.T, platforms ...v1.Platform) string {
 func TestBuildOnLayoutBase(t *testing.T) {
 	dir := baseLayout(t, amd64, arm64, armv7)
 	for _, p := range []v1.Platform{arm64, armv7} {
-		base, err := BaseImage(context.Background(), LayoutPrefix+dir, p)
+		base, err := BaseImage(context.Background(), LayoutPrefix+dir, p, Network{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -222,7 +222,7 @@ func TestBuildOnLayoutBase(t *testing.T) {
 			t.Errorf("%s: %d layers, want the base's and two", p, len(m.Layers))
 		}
 	}
-	if _, err := BaseImage(context.Background(), LayoutPrefix+dir, Platform("linux", "riscv64", "")); err == nil ||
+	if _, err := BaseImage(context.Background(), LayoutPrefix+dir, Platform("linux", "riscv64", ""), Network{}); err == nil ||
 		!strings.Contains(err.Error(), "no image for linux/riscv64 (it has linux/amd64, linux/arm64, linux/arm/v7)") {
 		t.Errorf("error %v, want one listing the layout's platforms", err)
 	}
@@ -230,10 +230,10 @@ func TestBuildOnLayoutBase(t *testing.T) {
 	p, _ := layout.FromPath(dir)
 	idx, _ := p.ImageIndex()
 	im, _ := idx.IndexManifest()
-	if _, err := BaseImage(context.Background(), LayoutPrefix+dir+"@"+im.Manifests[0].Digest.String(), amd64); err != nil {
+	if _, err := BaseImage(context.Background(), LayoutPrefix+dir+"@"+im.Manifests[0].Digest.String(), amd64, Network{}); err != nil {
 		t.Errorf("base by digest: %v", err)
 	}
-	if _, err := BaseImage(context.Background(), LayoutPrefix+dir+"@sha256:0000", amd64); err == nil || !strings.Contains(err.Error(), "no entry sha256:0000") {
+	if _, err := BaseImage(context.Background(), LayoutPrefix+dir+"@sha256:0000", amd64, Network{}); err == nil || !strings.Contains(err.Error(), "no entry sha256:0000") {
 		t.Errorf("error %v, want no entry", err)
 	}
 }

@@ -11,7 +11,6 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/google/go-containerregistry/pkg/authn"
 	"github.com/google/go-containerregistry/pkg/name"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/empty"
@@ -202,11 +201,13 @@ func writeDockerTar(w io.Writer, img v1.Image, tags []name.Tag) error {
 // Registry pushes to a registry, with the credentials of the standard
 // Docker config file ($DOCKER_CONFIG/config.json, ~/.docker/config.json).
 // Ref is a repository, pushed once per tag in Tags, or a repository with
-// a tag, pushed to that tag alone. Registries on this machine (localhost,
-// 127.0.0.1, [::1]) are spoken to over plain http.
+// a tag, pushed to that tag alone. Net says which hosts may be spoken to
+// over plain http: by default only registries on this machine (localhost,
+// 127.0.0.0/8, [::1]).
 type Registry struct {
 	Ref  string
 	Tags []string
+	Net  Network
 }
 
 func (r Registry) Publish(ctx context.Context, a Artifact) (string, error) {
@@ -218,7 +219,7 @@ func (r Registry) Publish(ctx context.Context, a Artifact) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	opts := []remote.Option{remote.WithContext(ctx), remote.WithAuthFromKeychain(authn.DefaultKeychain)}
+	opts := r.Net.RemoteOptions(ctx)
 	for _, ref := range refs {
 		if a.Index != nil {
 			err = remote.WriteIndex(ref, a.Index, opts...)
@@ -233,7 +234,7 @@ func (r Registry) Publish(ctx context.Context, a Artifact) (string, error) {
 }
 
 func (r Registry) refs() ([]name.Tag, error) {
-	opts := nameOptions(r.Ref)
+	opts := r.Net.NameOptions(r.Ref)
 	if repo, err := name.NewRepository(r.Ref, opts...); err == nil {
 		if len(r.Tags) == 0 {
 			return []name.Tag{repo.Tag(name.DefaultTag)}, nil

@@ -171,7 +171,7 @@ func TestRegistryRoundTrip(t *testing.T) {
 		t.Errorf("Publish: %q, want %q", where, want)
 	}
 	for i, p := range platforms {
-		base, err := BaseImage(context.Background(), host+"/weld/prog:1.0.0", p)
+		base, err := BaseImage(context.Background(), host+"/weld/prog:1.0.0", p, Network{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -181,7 +181,7 @@ func TestRegistryRoundTrip(t *testing.T) {
 			t.Errorf("%s: base %s, want the pushed %s", p, got, want)
 		}
 	}
-	if _, err := BaseImage(context.Background(), host+"/weld/prog:latest", Platform("linux", "s390x", "")); err == nil {
+	if _, err := BaseImage(context.Background(), host+"/weld/prog:latest", Platform("linux", "s390x", ""), Network{}); err == nil {
 		t.Errorf("no error for a platform the index lacks")
 	}
 }
