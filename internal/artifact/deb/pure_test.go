@@ -39,7 +39,7 @@ func TestDebianArch(t *testing.T) {
 		if got != tt.want || err != nil {
 			t.Errorf("DebianArch(%s, %s, %q) = %q, %v; want %q", tt.goos, tt.goarch, tt.goarm, got, err, tt.want)
 		}
-		if !knownArch[got] {
+		if !knownArch(got) {
 			t.Errorf("DebianArch gives %q, which Write refuses", got)
 		}
 	}

@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+
+	"github.com/weldgo/weld/internal/target"
 )
 
 // SplitSoname splits a soname into the library name and version that
@@ -61,23 +63,6 @@ func ParseShlibs(data []byte, soname string) (pkg, minVersion string, ok bool) {
 	return "", "", false
 }
 
-// multiarchTriplets maps Debian architectures to their multiarch library
-// directory names.
-var multiarchTriplets = map[string]string{
-	"amd64": "x86_64-linux-gnu", "arm64": "aarch64-linux-gnu",
-	"armhf": "arm-linux-gnueabihf", "armel": "arm-linux-gnueabi",
-	"i386": "i386-linux-gnu", "ppc64el": "powerpc64le-linux-gnu",
-	"s390x": "s390x-linux-gnu", "riscv64": "riscv64-linux-gnu",
-}
-
-// elfMachines maps Debian architectures to ELF machines, to tell a
-// library of the wrong architecture from the right one.
-var elfMachines = map[string]elf.Machine{
-	"amd64": elf.EM_X86_64, "arm64": elf.EM_AARCH64, "armhf": elf.EM_ARM,
-	"armel": elf.EM_ARM, "i386": elf.EM_386, "ppc64el": elf.EM_PPC64,
-	"s390x": elf.EM_S390, "riscv64": elf.EM_RISCV,
-}
-
 // dpkgInfoDir holds the installed packages' shlibs files.
 var dpkgInfoDir = "/var/lib/dpkg/info"
 
@@ -116,7 +101,7 @@ func HostShlibs(soname, arch string) (pkg, minVersion string, ok bool) {
 // of arch's machine.
 func hostLibCandidates(soname, arch string) []string {
 	var paths []string
-	if t, ok := multiarchTriplets[arch]; ok {
+	if t, ok := target.Triplet(arch); ok {
 		for _, d := range []string{"/lib/", "/usr/lib/"} {
 			paths = append(paths, d+t+"/"+soname)
 		}
@@ -138,7 +123,7 @@ func hostLibCandidates(soname, arch string) []string {
 		}
 		m := f.Machine
 		f.Close()
-		if m == elfMachines[arch] {
+		if want, ok := target.ELFMachine(arch); ok && m == want {
 			out = append(out, p)
 		}
 	}
