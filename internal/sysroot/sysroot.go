@@ -23,10 +23,10 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"regexp"
 	"sort"
 	"strings"
 
+	"github.com/weldgo/weld/internal/artifact/deb"
 	"github.com/weldgo/weld/internal/target"
 )
 
@@ -184,15 +184,13 @@ func cacheRoot(dir string) (string, error) {
 	return filepath.Abs(filepath.Join(dir, "sysroot"))
 }
 
-// debName is Debian policy's package name syntax (5.6.1).
-var debName = regexp.MustCompile(`^[a-z0-9][a-z0-9+.-]+$`)
 
 // check rejects pins that could lead outside the archive or the sysroot:
 // names become directory names and filenames URL paths, and weld.lock is
 // a file anyone can edit.
 func (p Pinned) check() error {
 	switch {
-	case !debName.MatchString(p.Package):
+	case !deb.ValidName(p.Package):
 		return fmt.Errorf("invalid package name %q", p.Package)
 	case p.Filename == "" || strings.HasPrefix(p.Filename, "/") || strings.Contains(p.Filename, "..") ||
 		strings.Contains(p.Filename, "://") || !strings.HasSuffix(p.Filename, ".deb"):

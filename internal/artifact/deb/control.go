@@ -7,6 +7,11 @@ import (
 	"strings"
 )
 
+// ValidName reports whether name is a Debian package name (policy
+// 5.6.1: at least two of a-z, 0-9, '.', '+', '-', starting with a letter
+// or digit).
+func ValidName(name string) bool { return nameRE.MatchString(name) }
+
 var (
 	nameRE = regexp.MustCompile(`^[a-z0-9][a-z0-9.+-]+$`)
 	// relationRE is one relation of a dependency field, such as
