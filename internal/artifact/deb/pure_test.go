@@ -182,7 +182,7 @@ func TestCheckRelation(t *testing.T) {
 			t.Errorf("checkRelation(%q) = %v", ok, err)
 		}
 	}
-	for _, bad := range []string{"", "libc6 (>=2.34)", "libc6 (> 2.34)", "libc6, zlib1g", "Libc6", "libc6 (>= 2.34", "libc6\n"} {
+	for _, bad := range []string{"", "libc6 (>=2.34)", "libc6 (> 2.34)", "libc6, zlib1g", "Libc6", "libc6 (>= 2.34", "libc6\n", "libc6 [amd64]", "${shlibs:Depends}", "libc6 <!nocheck>"} {
 		if err := checkRelation(bad); err == nil {
 			t.Errorf("checkRelation(%q) = nil, want an error", bad)
 		}

@@ -10,6 +10,8 @@ import (
 	"regexp"
 	"strings"
 
+	"pault.ag/go/debian/dependency"
+
 	"github.com/weldgo/weld/internal/target"
 )
 
@@ -27,10 +29,6 @@ func SplitSoname(soname string) (lib, version string, ok bool) {
 }
 
 var sonameDashRE = regexp.MustCompile(`^(.*)-(\d.*)\.so$`)
-
-// firstRelationRE is the first package of a dependency field and its ">="
-// version, if any: "zlib1g (>= 1:1.2.3.3.dfsg-1)".
-var firstRelationRE = regexp.MustCompile(`^\s*([a-z0-9][a-z0-9.+-]+)(?::[a-z0-9-]+)?\s*(?:\(\s*(>=|>>|=)\s*([^)\s]+)\s*\))?`)
 
 // ParseShlibs looks soname up in the contents of a shlibs file
 // (deb-shlibs(5): "[type:] library version dependencies" per line) and
@@ -51,14 +49,17 @@ func ParseShlibs(data []byte, soname string) (pkg, minVersion string, ok bool) {
 		if strings.HasSuffix(f[0], ":") || len(f) < 3 || f[0] != lib || f[1] != ver {
 			continue
 		}
-		deps := strings.Join(f[2:], " ")
-		first, _, _ := strings.Cut(deps, ",")
-		first, _, _ = strings.Cut(first, "|")
-		m := firstRelationRE.FindStringSubmatch(first)
-		if m == nil {
+		// The first package of the dependencies, and its version when
+		// the relation gives a floor: "zlib1g (>= 1:1.2.3.3.dfsg-1)".
+		deps, err := dependency.Parse(strings.Join(f[2:], " "))
+		if err != nil || len(deps.Relations) == 0 || len(deps.Relations[0].Possibilities) == 0 {
 			return "", "", false
 		}
-		return m[1], m[3], true
+		first := deps.Relations[0].Possibilities[0]
+		if v := first.Version; v != nil && (v.Operator == ">=" || v.Operator == ">>" || v.Operator == "=") {
+			return first.Name, v.Number, true
+		}
+		return first.Name, "", true
 	}
 	return "", "", false
 }
