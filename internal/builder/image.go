@@ -18,7 +18,6 @@ import (
 	"github.com/weldgo/weld/internal/gobuild"
 	"github.com/weldgo/weld/internal/lock"
 	"github.com/weldgo/weld/internal/spec"
-	"github.com/weldgo/weld/internal/sysroot"
 )
 
 // ImageOptions says where weld image puts the image. With none set it
@@ -200,15 +199,15 @@ func (s *Session) image(ctx context.Context, a Artifact, img *spec.ImageOutput, 
 // sysroot and sysroot directory, then the C toolchain's own libraries
 // (libc, libstdc++, libgcc_s: /usr/<triplet>/lib for Debian's cross
 // compilers), and for the host target the host's library directories.
+//
+// The multiarch triplet is the one of the target's package architecture:
+// the directories a system that installs the target's packages has.
 func (s *Session) libraryDirs(ctx context.Context, t gobuild.Target) ([]string, string, error) {
-	arch, err := sysroot.DebianArch(t.OS, t.Arch, t.Variant)
-	if err != nil {
-		return nil, "", err
+	f, ok := t.Facts()
+	if !ok || f.Triplet == "" {
+		return nil, "", fmt.Errorf("no library directories known for %s", t)
 	}
-	triplet, err := sysroot.Triplet(arch)
-	if err != nil {
-		return nil, "", err
-	}
+	triplet := f.Triplet
 	var dirs []string
 	tree := func(root string) {
 		for _, d := range []string{"lib/" + triplet, "usr/lib/" + triplet, "lib", "usr/lib"} {

@@ -85,17 +85,14 @@ func sysrootArch(t gobuild.Target) (string, error) {
 	return sysroot.DebianArch(t.OS, t.Arch, t.Variant)
 }
 
-// mingwTriplets names the mingw-w64 directories of Debian's -dev packages.
-var mingwTriplets = map[string]string{"amd64": "x86_64-w64-mingw32", "386": "i686-w64-mingw32"}
-
 // windowsSysroot returns where a Windows target's headers, import
 // libraries and DLLs sit in a sysroot of mingw-w64 -dev packages.
 func windowsSysroot(sr *sysroot.Sysroot, t gobuild.Target) (root string, ok bool) {
-	triplet, ok := mingwTriplets[t.Arch]
-	if !ok {
+	f, _ := t.Facts()
+	if f.Mingw == "" {
 		return "", false
 	}
-	return filepath.Join(sr.Dir, "usr", triplet), true
+	return filepath.Join(sr.Dir, "usr", f.Mingw), true
 }
 
 // windowsSysrootEnv is the cgo and pkg-config environment for a sysroot of

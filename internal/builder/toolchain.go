@@ -11,26 +11,6 @@ import (
 	"github.com/weldgo/weld/internal/spec"
 )
 
-// crossCompiler is a C cross compiler that Debian packages for a target.
-type crossCompiler struct {
-	cc, cxx string
-	pkg     string // the Debian package that installs cc
-}
-
-// debianCross lists Debian's cross compilers by target. linux/arm/6 is
-// deliberately absent: Debian's armhf gcc emits ARMv7 code, which an
-// ARMv6 Raspberry Pi (Zero, 1) cannot run.
-var debianCross = map[string]crossCompiler{
-	"linux/amd64":   {"x86_64-linux-gnu-gcc", "x86_64-linux-gnu-g++", "gcc-x86-64-linux-gnu"},
-	"linux/arm64":   {"aarch64-linux-gnu-gcc", "aarch64-linux-gnu-g++", "gcc-aarch64-linux-gnu"},
-	"linux/arm/7":   {"arm-linux-gnueabihf-gcc", "arm-linux-gnueabihf-g++", "gcc-arm-linux-gnueabihf"},
-	"linux/386":     {"i686-linux-gnu-gcc", "i686-linux-gnu-g++", "gcc-i686-linux-gnu"},
-	"linux/riscv64": {"riscv64-linux-gnu-gcc", "riscv64-linux-gnu-g++", "gcc-riscv64-linux-gnu"},
-	"linux/ppc64le": {"powerpc64le-linux-gnu-gcc", "powerpc64le-linux-gnu-g++", "gcc-powerpc64le-linux-gnu"},
-	"linux/s390x":   {"s390x-linux-gnu-gcc", "s390x-linux-gnu-g++", "gcc-s390x-linux-gnu"},
-	"windows/amd64": {"x86_64-w64-mingw32-gcc", "x86_64-w64-mingw32-g++", "gcc-mingw-w64-x86-64"},
-}
-
 // cToolchain is how C code is compiled for a target.
 type cToolchain struct {
 	CC, CXX string
@@ -58,18 +38,18 @@ func (s *Session) toolchainFor(ctx context.Context, t gobuild.Target) cToolchain
 		tc.CC = cCompiler(append(append([]string(nil), s.opts.Go.Env...), base...))
 		tc.CXX = strings.Replace(tc.CC, "gcc", "g++", 1)
 	default:
-		cc, ok := debianCross[t.String()]
-		if !ok {
-			if t.OS == "linux" && t.Arch == "arm" && t.Variant == "6" {
-				tc.Problem = "Debian's armhf cross compiler emits ARMv7 code, which a Raspberry Pi Zero or 1 cannot run; set cc: to an ARMv6 toolchain under targets: for linux/arm/6"
+		f, _ := t.Facts()
+		if f.CrossCC == "" {
+			if f.CCNote != "" {
+				tc.Problem = f.CCNote
 			} else {
 				tc.Problem = fmt.Sprintf("weld knows no C cross compiler for %s; set cc: under targets: for it", t)
 			}
 			return tc
 		}
-		tc.CC, tc.CXX = cc.cc, cc.cxx
-		if _, err := exec.LookPath(cc.cc); err != nil {
-			tc.Problem = fmt.Sprintf("C cross compiler %s not found; on Debian: apt-get install %s", cc.cc, cc.pkg)
+		tc.CC, tc.CXX = f.CrossCC, f.CrossCXX
+		if _, err := exec.LookPath(f.CrossCC); err != nil {
+			tc.Problem = fmt.Sprintf("C cross compiler %s not found; on Debian: apt-get install %s", f.CrossCC, f.CrossPackages[0])
 			return tc
 		}
 	}

@@ -8,6 +8,7 @@ import (
 	"github.com/weldgo/weld/internal/builder"
 	"github.com/weldgo/weld/internal/gobuild"
 	"github.com/weldgo/weld/internal/spec"
+	"github.com/weldgo/weld/internal/target"
 )
 
 func newBuildCmd() *cobra.Command {
@@ -71,28 +72,11 @@ artifact's path.`,
 // parseTargets reads --target values; "all" stands for the manifest's
 // targets.
 func parseTargets(names []string, s *spec.Spec) ([]gobuild.Target, error) {
-	var out []gobuild.Target
-	seen := map[string]bool{}
-	for _, n := range names {
-		expanded := []string{n}
-		if n == "all" {
-			if s == nil || len(s.Targets) == 0 {
-				return nil, fmt.Errorf("--target all: the manifest lists no targets; add targets: [linux/amd64, ...] to it")
-			}
-			expanded = s.TargetNames()
-		}
-		for _, e := range expanded {
-			t, err := gobuild.ParseTarget(e)
-			if err != nil {
-				return nil, err
-			}
-			if !seen[t.String()] {
-				seen[t.String()] = true
-				out = append(out, t)
-			}
-		}
+	sel := target.Selection{Requested: names, Default: builder.HostTarget()}
+	if s != nil {
+		sel.Manifest = s.TargetNames()
 	}
-	return out, nil
+	return target.Select(sel)
 }
 
 // buildAll builds every target of o.

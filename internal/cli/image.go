@@ -2,13 +2,13 @@ package cli
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/weldgo/weld/internal/builder"
 	"github.com/weldgo/weld/internal/gobuild"
 	"github.com/weldgo/weld/internal/spec"
+	"github.com/weldgo/weld/internal/target"
 )
 
 func newImageCmd() *cobra.Command {
@@ -90,45 +90,9 @@ destination ("layout DIR", "tarball FILE", "pushed REPO@DIGEST").`,
 // the manifest's Linux targets), or by default the manifest's Linux
 // targets, or the host. Images are Linux only.
 func imageTargets(s *spec.Spec, names []string) ([]gobuild.Target, error) {
-	var linux []string
-	for _, n := range s.TargetNames() {
-		if strings.HasPrefix(n, "linux/") {
-			linux = append(linux, n)
-		}
-	}
-	if len(names) == 0 {
-		switch {
-		case len(s.Targets) > 0 && len(linux) == 0:
-			return nil, fmt.Errorf("the manifest lists no Linux target, and images are Linux only; add one such as linux/amd64 to targets:")
-		case len(linux) == 0:
-			names = []string{builder.HostTarget().String()}
-		default:
-			names = linux
-		}
-	}
-	var out []gobuild.Target
-	seen := map[string]bool{}
-	for _, n := range names {
-		expanded := []string{n}
-		if n == "all" {
-			if len(linux) == 0 {
-				return nil, fmt.Errorf("--target all: the manifest lists no Linux targets")
-			}
-			expanded = linux
-		}
-		for _, e := range expanded {
-			t, err := gobuild.ParseTarget(e)
-			if err != nil {
-				return nil, err
-			}
-			if t.OS != "linux" {
-				return nil, fmt.Errorf("--target %s: images are built for Linux targets only", t)
-			}
-			if !seen[t.String()] {
-				seen[t.String()] = true
-				out = append(out, t)
-			}
-		}
-	}
-	return out, nil
+	return target.Select(target.Selection{
+		Requested: names, Manifest: s.TargetNames(), Default: builder.HostTarget(),
+		Only:     func(t target.Target) bool { return t.OS == "linux" },
+		OnlyWhat: "Linux", OnlyWhy: "images are built for Linux targets only",
+	})
 }

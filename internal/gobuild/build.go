@@ -8,37 +8,12 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"github.com/weldgo/weld/internal/target"
 )
 
-// Target is a GOOS/GOARCH pair with an optional variant (GOARM for arm).
-type Target struct {
-	OS, Arch, Variant string
-}
-
-func (t Target) String() string {
-	s := t.OS + "/" + t.Arch
-	if t.Variant != "" {
-		s += "/" + t.Variant
-	}
-	return s
-}
-
-// Env returns the go environment that selects the target.
-func (t Target) Env() []string {
-	env := []string{"GOOS=" + t.OS, "GOARCH=" + t.Arch}
-	if t.Arch == "arm" && t.Variant != "" {
-		env = append(env, "GOARM="+t.Variant)
-	}
-	return env
-}
-
-// ExeSuffix is ".exe" for Windows targets.
-func (t Target) ExeSuffix() string {
-	if t.OS == "windows" {
-		return ".exe"
-	}
-	return ""
-}
+// Target is the platform a build is for; internal/target describes it.
+type Target = target.Target
 
 // Request is one go build of a composed main package.
 type Request struct {

@@ -5,6 +5,8 @@ import (
 	"runtime"
 	"sort"
 	"strings"
+
+	"github.com/weldgo/weld/internal/target"
 )
 
 // System is a Linux platform the flake builds for: the Nix system name,
@@ -16,15 +18,17 @@ type System struct {
 	Cross  string // pkgs.pkgsCross attribute
 }
 
-// systems are the Linux targets weld knows that nixpkgs builds.
-var systems = []System{
-	{"x86_64-linux", "linux/amd64", "gnu64"},
-	{"aarch64-linux", "linux/arm64", "aarch64-multiplatform"},
-	{"armv7l-linux", "linux/arm/7", "armv7l-hf-multiplatform"},
-	{"armv6l-linux", "linux/arm/6", "raspberryPi"},
-	{"i686-linux", "linux/386", "gnu32"},
-	{"riscv64-linux", "linux/riscv64", "riscv64"},
-}
+// systems are the Linux targets weld knows that nixpkgs builds: the rows
+// of internal/target's table with a Nix system.
+var systems = func() []System {
+	var out []System
+	for _, t := range target.Known() {
+		if f, _ := t.Facts(); f.NixSystem != "" {
+			out = append(out, System{Name: f.NixSystem, Target: t.String(), Cross: f.NixCross})
+		}
+	}
+	return out
+}()
 
 // PackageName is the flake package that builds for this system from
 // another one: the weld target with dashes, e.g. linux-arm64.

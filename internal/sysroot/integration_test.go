@@ -87,7 +87,7 @@ func crossBuildAndRun(t *testing.T, c crossCase) {
 		t.Skip("uses the Debian archive and cross compilers; skipped with -short")
 	}
 	triplet, _ := Triplet(c.arch)
-	qemu := targets[c.arch].qemu
+	qemu := (&Sysroot{Arch: c.arch}).Qemu()
 	for _, tool := range []string{triplet + "-gcc", qemu, "pkg-config", "timeout"} {
 		if _, err := exec.LookPath(tool); err != nil {
 			need(t, tool+" is not installed (apt-get install gcc-"+triplet+" qemu-user pkgconf)")

@@ -23,9 +23,11 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"regexp"
 	"sort"
 	"strings"
+
+	"github.com/weldgo/weld/internal/artifact/deb"
+	"github.com/weldgo/weld/internal/target"
 )
 
 // Request says which sysroot to assemble.
@@ -70,69 +72,35 @@ type Sysroot struct {
 	Packages []Pinned // sorted by name; goes into weld.lock
 }
 
-// target describes a Debian architecture weld can cross-build for.
-type target struct {
-	triplet  string
-	platform string // GOOS/GOARCH[/GOARM], for messages
-	qemu     string // qemu-user binary that runs it
-}
-
-var targets = map[string]target{
-	"amd64":   {"x86_64-linux-gnu", "linux/amd64", "qemu-x86_64"},
-	"arm64":   {"aarch64-linux-gnu", "linux/arm64", "qemu-aarch64"},
-	"armhf":   {"arm-linux-gnueabihf", "linux/arm/7", "qemu-arm"},
-	"armel":   {"arm-linux-gnueabi", "linux/arm/5", "qemu-arm"},
-	"i386":    {"i386-linux-gnu", "linux/386", "qemu-i386"},
-	"ppc64el": {"powerpc64le-linux-gnu", "linux/ppc64le", "qemu-ppc64le"},
-	"s390x":   {"s390x-linux-gnu", "linux/s390x", "qemu-s390x"},
-	"riscv64": {"riscv64-linux-gnu", "linux/riscv64", "qemu-riscv64"},
-}
-
-// DebianArch maps a Go target to the Debian architecture that runs it.
+// DebianArch is the Debian architecture whose C libraries run on the Go
+// target goos/goarch[/goarm], from internal/target's table.
 func DebianArch(goos, goarch, goarm string) (string, error) {
-	if goos != "linux" {
-		return "", fmt.Errorf("no Debian sysroot for %s/%s: Debian packages are for linux", goos, goarch)
-	}
-	switch goarch {
-	case "amd64", "arm64", "i386", "s390x", "riscv64":
-		return goarch, nil
-	case "386":
-		return "i386", nil
-	case "ppc64le":
-		return "ppc64el", nil
-	case "arm":
-		// GOARM 5 and 6 code runs on armel (Debian's armhf needs ARMv7).
-		if goarm == "" || goarm >= "7" {
-			return "armhf", nil
-		}
-		return "armel", nil
-	}
-	return "", fmt.Errorf("no Debian architecture for linux/%s", goarch)
+	return target.CLibArch(target.Target{OS: goos, Arch: goarch, Variant: goarm})
 }
 
-// Triplet returns the GNU triplet of a Debian architecture.
+// Triplet returns the multiarch triplet of a Debian architecture.
 func Triplet(arch string) (string, error) {
-	t, ok := targets[arch]
+	t, ok := target.Triplet(arch)
 	if !ok {
 		return "", fmt.Errorf("unsupported Debian architecture %q", arch)
 	}
-	return t.triplet, nil
+	return t, nil
 }
 
 // Ensure returns the sysroot for r, assembling it if it is not cached yet.
 func Ensure(ctx context.Context, r Request) (*Sysroot, error) {
-	t, ok := targets[r.Arch]
+	t, ok := target.ByDebianArch(r.Arch)
 	if !ok {
 		return nil, fmt.Errorf("fetching Debian sysroot: unsupported Debian architecture %q", r.Arch)
 	}
 	s, err := ensure(ctx, r, t)
 	if err != nil {
-		return nil, fmt.Errorf("fetching Debian sysroot for %s: %w", t.platform, err)
+		return nil, fmt.Errorf("fetching Debian sysroot for %s: %w", t.Target, err)
 	}
 	return s, nil
 }
 
-func ensure(ctx context.Context, r Request, t target) (*Sysroot, error) {
+func ensure(ctx context.Context, r Request, t target.Facts) (*Sysroot, error) {
 	if r.Archive == "" {
 		r.Archive, r.Suite, r.Components = DefaultSource()
 	}
@@ -183,7 +151,7 @@ func ensure(ctx context.Context, r Request, t target) (*Sysroot, error) {
 			return nil, fmt.Errorf("package %s is pinned for architecture %q, not %s: run `weld update`", p.Package, p.Architecture, r.Arch)
 		}
 	}
-	s := &Sysroot{Triplet: t.triplet, Arch: r.Arch, Packages: pins}
+	s := &Sysroot{Triplet: t.Triplet, Arch: r.Arch, Packages: pins}
 	s.Dir = filepath.Join(cache, "roots", r.Arch+"-"+pinsKey(r.Arch, pins)[:24])
 	if _, err := os.Stat(filepath.Join(s.Dir, completeMarker)); err == nil {
 		r.Log(fmt.Sprintf("sysroot: %s sysroot of %d packages is cached: %s", r.Arch, len(pins), s.Dir))
@@ -216,15 +184,13 @@ func cacheRoot(dir string) (string, error) {
 	return filepath.Abs(filepath.Join(dir, "sysroot"))
 }
 
-// debName is Debian policy's package name syntax (5.6.1).
-var debName = regexp.MustCompile(`^[a-z0-9][a-z0-9+.-]+$`)
 
 // check rejects pins that could lead outside the archive or the sysroot:
 // names become directory names and filenames URL paths, and weld.lock is
 // a file anyone can edit.
 func (p Pinned) check() error {
 	switch {
-	case !debName.MatchString(p.Package):
+	case !deb.ValidName(p.Package):
 		return fmt.Errorf("invalid package name %q", p.Package)
 	case p.Filename == "" || strings.HasPrefix(p.Filename, "/") || strings.Contains(p.Filename, "..") ||
 		strings.Contains(p.Filename, "://") || !strings.HasSuffix(p.Filename, ".deb"):
@@ -327,4 +293,7 @@ func (s *Sysroot) QemuArgs() []string {
 }
 
 // Qemu is the qemu-user program for the sysroot's architecture.
-func (s *Sysroot) Qemu() string { return targets[s.Arch].qemu }
+func (s *Sysroot) Qemu() string {
+	t, _ := target.ByDebianArch(s.Arch)
+	return t.Qemu
+}

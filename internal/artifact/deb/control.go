@@ -5,22 +5,44 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+
+	"pault.ag/go/debian/dependency"
 )
 
-var (
-	nameRE = regexp.MustCompile(`^[a-z0-9][a-z0-9.+-]+$`)
-	// relationRE is one relation of a dependency field, such as
-	// "libc6 (>= 2.34)" or "libfoo:any"; alternatives are split on "|"
-	// before matching.
-	relationRE = regexp.MustCompile(`^[a-z0-9][a-z0-9.+-]+(:[a-z0-9-]+)?( \((<<|<=|=|>=|>>) [A-Za-z0-9.+~:-]+\))?$`)
-)
+// ValidName reports whether name is a Debian package name (policy
+// 5.6.1: at least two of a-z, 0-9, '.', '+', '-', starting with a letter
+// or digit).
+func ValidName(name string) bool { return nameRE.MatchString(name) }
 
-// checkRelation validates one Depends entry ("a (>= 1) | b").
+var nameRE = regexp.MustCompile(`^[a-z0-9][a-z0-9.+-]+$`)
+
+// checkRelation validates one Depends entry ("a (>= 1) | b"): parsed by
+// pault.ag/go/debian's dependency parser, one relation of plain package
+// names (an architecture qualifier such as ":any" allowed) with valid
+// versions, written as dpkg writes it.
 func checkRelation(dep string) error {
-	for _, alt := range strings.Split(dep, "|") {
-		if !relationRE.MatchString(strings.Trim(alt, " ")) {
-			return fmt.Errorf("dependency %q: want \"package\" or \"package (op version)\" with op one of << <= = >= >>, alternatives separated by |", dep)
+	bad := func(why string) error {
+		return fmt.Errorf("dependency %q: %s; want \"package\" or \"package (op version)\" with op one of << <= = >= >>, alternatives separated by |", dep, why)
+	}
+	d, err := dependency.Parse(dep)
+	if err != nil {
+		return bad(err.Error())
+	}
+	if len(d.Relations) != 1 {
+		return bad("one relation per entry")
+	}
+	for _, p := range d.Relations[0].Possibilities {
+		switch {
+		case !ValidName(p.Name):
+			return bad(fmt.Sprintf("%q is not a package name", p.Name))
+		case p.Architectures != nil && len(p.Architectures.Architectures) > 0 || len(p.StageSets) > 0 || p.Substvar:
+			return bad("architecture lists, build profiles and substitution variables belong in source packages")
+		case p.Version != nil && CheckVersion(p.Version.Number) != nil:
+			return bad(CheckVersion(p.Version.Number).Error())
 		}
+	}
+	if d.String() != dep {
+		return bad(fmt.Sprintf("not in canonical form (%q)", d.String()))
 	}
 	return nil
 }

@@ -57,7 +57,7 @@ func (p Package) Check() error {
 	if err := CheckVersion(p.Version); err != nil {
 		return fmt.Errorf("deb package %s: %w", p.Name, err)
 	}
-	if !knownArch[p.Architecture] {
+	if !knownArch(p.Architecture) {
 		return fmt.Errorf("deb package %s: architecture %q is not a known Debian architecture", p.Name, p.Architecture)
 	}
 	if p.Maintainer == "" {

@@ -2,25 +2,31 @@ package deb
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
+
+	"pault.ag/go/debian/version"
 )
 
 // CompareVersions compares two Debian versions as dpkg does
-// (dpkg --compare-versions): epochs numerically, then upstream version and
-// revision with dpkg's ordering, in which "~" sorts before everything,
-// even the end of the string, letters before other characters, and digit
-// runs compare numerically. It returns -1, 0 or +1. Malformed versions are
-// compared as written; use CheckVersion to reject them.
+// (dpkg --compare-versions), with pault.ag/go/debian's implementation of
+// dpkg's ordering. It returns -1, 0 or +1. Malformed versions are compared
+// as written (a non-numeric epoch as 0); use CheckVersion to reject them.
 func CompareVersions(a, b string) int {
-	ae, au, ar := splitVersion(a)
-	be, bu, br := splitVersion(b)
-	if c := verrevcmp(ae, be); c != 0 {
-		return c
+	switch c := version.Compare(parseLoosely(a), parseLoosely(b)); {
+	case c < 0:
+		return -1
+	case c > 0:
+		return 1
 	}
-	if c := verrevcmp(au, bu); c != 0 {
-		return c
-	}
-	return verrevcmp(ar, br)
+	return 0
+}
+
+// parseLoosely splits v as dpkg does without validating it.
+func parseLoosely(v string) version.Version {
+	epoch, upstream, revision := splitVersion(v)
+	n, _ := strconv.ParseUint(epoch, 10, 0)
+	return version.Version{Epoch: uint(n), Version: upstream, Revision: revision}
 }
 
 // splitVersion returns epoch, upstream version and revision ("" when
@@ -38,68 +44,6 @@ func splitVersion(v string) (epoch, upstream, revision string) {
 func isDigit(c byte) bool { return '0' <= c && c <= '9' }
 
 func isAlpha(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' }
-
-// order is dpkg's character weight; the end of the string weighs 0.
-func order(s string, i int) int {
-	switch {
-	case i >= len(s) || isDigit(s[i]):
-		return 0
-	case isAlpha(s[i]):
-		return int(s[i])
-	case s[i] == '~':
-		return -1
-	}
-	return int(s[i]) + 256
-}
-
-// verrevcmp is dpkg's lib/dpkg/version.c verrevcmp.
-func verrevcmp(a, b string) int {
-	i, j := 0, 0
-	for i < len(a) || j < len(b) {
-		firstDiff := 0
-		for i < len(a) && !isDigit(a[i]) || j < len(b) && !isDigit(b[j]) {
-			ac, bc := order(a, i), order(b, j)
-			if ac != bc {
-				return sign(ac - bc)
-			}
-			i++
-			j++
-		}
-		for i < len(a) && a[i] == '0' {
-			i++
-		}
-		for j < len(b) && b[j] == '0' {
-			j++
-		}
-		for i < len(a) && isDigit(a[i]) && j < len(b) && isDigit(b[j]) {
-			if firstDiff == 0 {
-				firstDiff = int(a[i]) - int(b[j])
-			}
-			i++
-			j++
-		}
-		if i < len(a) && isDigit(a[i]) {
-			return 1
-		}
-		if j < len(b) && isDigit(b[j]) {
-			return -1
-		}
-		if firstDiff != 0 {
-			return sign(firstDiff)
-		}
-	}
-	return 0
-}
-
-func sign(n int) int {
-	switch {
-	case n < 0:
-		return -1
-	case n > 0:
-		return 1
-	}
-	return 0
-}
 
 // CheckVersion reports whether v is a valid Debian version:
 // [epoch:]upstream[-revision], the epoch digits, the upstream version

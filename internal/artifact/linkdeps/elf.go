@@ -64,6 +64,18 @@ func (i ELFInfo) GlibcFloor() string {
 // (debug/elf ImportedSymbols); the former includes the latter but also
 // lists versions no symbol refers to.
 func ELFNeeds(path string) (ELFInfo, error) {
+	return readELF(path, true)
+}
+
+// ELFLinks reads only the machine, interpreter and DT_NEEDED entries of
+// the ELF object at path: what the dynamic linker needs to find its
+// libraries. Libraries without a version table have no symbol versions to
+// read.
+func ELFLinks(path string) (ELFInfo, error) {
+	return readELF(path, false)
+}
+
+func readELF(path string, versions bool) (ELFInfo, error) {
 	f, err := elf.Open(path)
 	if err != nil {
 		return ELFInfo{}, fmt.Errorf("reading ELF dependencies of %s: %w", path, err)
@@ -84,6 +96,9 @@ func ELFNeeds(path string) (ELFInfo, error) {
 	}
 	if info.Needed, err = f.ImportedLibraries(); err != nil {
 		return ELFInfo{}, fmt.Errorf("reading ELF dependencies of %s: DT_NEEDED: %w", path, err)
+	}
+	if !versions {
+		return info, nil
 	}
 	add := func(lib, v string) {
 		if lib != "" && v != "" && !slices.Contains(info.Versions[lib], v) {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/weldgo/weld/internal/artifact/deb"
 	"github.com/weldgo/weld/internal/artifact/internal/tooltest"
+	"github.com/weldgo/weld/internal/target"
 )
 
 // hostArch is the Debian architecture of this machine.
@@ -103,7 +104,8 @@ func TestHostShlibs(t *testing.T) {
 	if arch == other {
 		other = "amd64"
 	}
-	if _, err := os.Stat(filepath.Join("/lib", multiarchTriplets[other], "libz.so.1")); err != nil {
+	otherTriplet, _ := target.Triplet(other)
+	if _, err := os.Stat(filepath.Join("/lib", otherTriplet, "libz.so.1")); err != nil {
 		if pkg, _, ok := HostShlibs("libz.so.1", other); ok {
 			t.Errorf("HostShlibs(libz.so.1, %s) = %q for a library of another architecture", other, pkg)
 		}

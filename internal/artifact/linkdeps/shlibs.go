@@ -9,6 +9,10 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+
+	"pault.ag/go/debian/dependency"
+
+	"github.com/weldgo/weld/internal/target"
 )
 
 // SplitSoname splits a soname into the library name and version that
@@ -25,10 +29,6 @@ func SplitSoname(soname string) (lib, version string, ok bool) {
 }
 
 var sonameDashRE = regexp.MustCompile(`^(.*)-(\d.*)\.so$`)
-
-// firstRelationRE is the first package of a dependency field and its ">="
-// version, if any: "zlib1g (>= 1:1.2.3.3.dfsg-1)".
-var firstRelationRE = regexp.MustCompile(`^\s*([a-z0-9][a-z0-9.+-]+)(?::[a-z0-9-]+)?\s*(?:\(\s*(>=|>>|=)\s*([^)\s]+)\s*\))?`)
 
 // ParseShlibs looks soname up in the contents of a shlibs file
 // (deb-shlibs(5): "[type:] library version dependencies" per line) and
@@ -49,33 +49,19 @@ func ParseShlibs(data []byte, soname string) (pkg, minVersion string, ok bool) {
 		if strings.HasSuffix(f[0], ":") || len(f) < 3 || f[0] != lib || f[1] != ver {
 			continue
 		}
-		deps := strings.Join(f[2:], " ")
-		first, _, _ := strings.Cut(deps, ",")
-		first, _, _ = strings.Cut(first, "|")
-		m := firstRelationRE.FindStringSubmatch(first)
-		if m == nil {
+		// The first package of the dependencies, and its version when
+		// the relation gives a floor: "zlib1g (>= 1:1.2.3.3.dfsg-1)".
+		deps, err := dependency.Parse(strings.Join(f[2:], " "))
+		if err != nil || len(deps.Relations) == 0 || len(deps.Relations[0].Possibilities) == 0 {
 			return "", "", false
 		}
-		return m[1], m[3], true
+		first := deps.Relations[0].Possibilities[0]
+		if v := first.Version; v != nil && (v.Operator == ">=" || v.Operator == ">>" || v.Operator == "=") {
+			return first.Name, v.Number, true
+		}
+		return first.Name, "", true
 	}
 	return "", "", false
-}
-
-// multiarchTriplets maps Debian architectures to their multiarch library
-// directory names.
-var multiarchTriplets = map[string]string{
-	"amd64": "x86_64-linux-gnu", "arm64": "aarch64-linux-gnu",
-	"armhf": "arm-linux-gnueabihf", "armel": "arm-linux-gnueabi",
-	"i386": "i386-linux-gnu", "ppc64el": "powerpc64le-linux-gnu",
-	"s390x": "s390x-linux-gnu", "riscv64": "riscv64-linux-gnu",
-}
-
-// elfMachines maps Debian architectures to ELF machines, to tell a
-// library of the wrong architecture from the right one.
-var elfMachines = map[string]elf.Machine{
-	"amd64": elf.EM_X86_64, "arm64": elf.EM_AARCH64, "armhf": elf.EM_ARM,
-	"armel": elf.EM_ARM, "i386": elf.EM_386, "ppc64el": elf.EM_PPC64,
-	"s390x": elf.EM_S390, "riscv64": elf.EM_RISCV,
 }
 
 // dpkgInfoDir holds the installed packages' shlibs files.
@@ -116,7 +102,7 @@ func HostShlibs(soname, arch string) (pkg, minVersion string, ok bool) {
 // of arch's machine.
 func hostLibCandidates(soname, arch string) []string {
 	var paths []string
-	if t, ok := multiarchTriplets[arch]; ok {
+	if t, ok := target.Triplet(arch); ok {
 		for _, d := range []string{"/lib/", "/usr/lib/"} {
 			paths = append(paths, d+t+"/"+soname)
 		}
@@ -138,7 +124,7 @@ func hostLibCandidates(soname, arch string) []string {
 		}
 		m := f.Machine
 		f.Close()
-		if m == elfMachines[arch] {
+		if want, ok := target.ELFMachine(arch); ok && m == want {
 			out = append(out, p)
 		}
 	}

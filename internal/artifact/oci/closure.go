@@ -4,6 +4,7 @@ import (
 	"debug/elf"
 	"errors"
 	"fmt"
+	"github.com/weldgo/weld/internal/artifact/linkdeps"
 	"io/fs"
 	"os"
 	"path"
@@ -26,7 +27,7 @@ import (
 // no files. The result is in discovery order, which depends only on the
 // files, and every File has its Reason.
 func Closure(binary string, dirs []string, libDir string) ([]File, error) {
-	info, err := readELF(binary)
+	info, err := linkdeps.ELFLinks(binary)
 	if err != nil {
 		return nil, err
 	}
@@ -53,41 +54,6 @@ func Closure(binary string, dirs []string, libDir string) ([]File, error) {
 		return nil, err
 	}
 	return c.files, nil
-}
-
-// elfInfo is what the dynamic linker reads of an ELF object.
-type elfInfo struct {
-	Machine elf.Machine
-	Interp  string   // PT_INTERP
-	Needed  []string // DT_NEEDED, in order
-}
-
-// readELF reads an object's machine, interpreter and DT_NEEDED entries.
-// (linkdeps.ELFNeeds also reads symbol versions, which libraries without
-// a version table do not have.)
-func readELF(p string) (elfInfo, error) {
-	f, err := elf.Open(p)
-	if err != nil {
-		return elfInfo{}, fmt.Errorf("reading ELF dependencies of %s: %w", p, err)
-	}
-	defer f.Close()
-	info := elfInfo{Machine: f.Machine}
-	for _, prog := range f.Progs {
-		if prog.Type == elf.PT_INTERP {
-			b := make([]byte, prog.Filesz)
-			if _, err := prog.ReadAt(b, 0); err != nil {
-				return elfInfo{}, fmt.Errorf("reading ELF dependencies of %s: PT_INTERP: %w", p, err)
-			}
-			info.Interp = strings.TrimRight(string(b), "\x00")
-		}
-	}
-	if f.Section(".dynamic") == nil {
-		return info, nil
-	}
-	if info.Needed, err = f.ImportedLibraries(); err != nil {
-		return elfInfo{}, fmt.Errorf("reading ELF dependencies of %s: DT_NEEDED: %w", p, err)
-	}
-	return info, nil
 }
 
 type closure struct {
@@ -122,7 +88,7 @@ func (c *closure) walk(by string, needed []string) error {
 		}
 		c.files = append(c.files, File{Path: path.Join(c.libDir, p.soname), Src: src, Mode: 0o644,
 			Reason: "needed by " + p.by})
-		info, err := readELF(src)
+		info, err := linkdeps.ELFLinks(src)
 		if err != nil {
 			return fmt.Errorf("%s, needed by %s: %w", p.soname, p.by, err)
 		}
@@ -212,6 +178,6 @@ func rootOf(dir string) string {
 // has a PT_INTERP or DT_NEEDED entries); Closure of a static binary is
 // empty.
 func Dynamic(p string) (bool, error) {
-	info, err := readELF(p)
+	info, err := linkdeps.ELFLinks(p)
 	return info.Interp != "" || len(info.Needed) > 0, err
 }

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/weldgo/weld/internal/artifact/internal/tooltest"
+	"github.com/weldgo/weld/internal/artifact/linkdeps"
 )
 
 // fixture is a small C program linked against two libraries of its own:
@@ -75,7 +76,7 @@ func buildFixture() (fixture, error) {
 			return f, &exec.Error{Name: strings.Join(s, " ") + ": " + string(out), Err: err}
 		}
 	}
-	info, err := readELF(filepath.Join(dir, "main"))
+	info, err := linkdeps.ELFLinks(filepath.Join(dir, "main"))
 	if err != nil {
 		return f, err
 	}

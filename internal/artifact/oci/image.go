@@ -25,6 +25,7 @@ import (
 	"github.com/google/go-containerregistry/pkg/v1/empty"
 	"github.com/google/go-containerregistry/pkg/v1/mutate"
 	"github.com/google/go-containerregistry/pkg/v1/types"
+	"github.com/weldgo/weld/internal/target"
 )
 
 // DefaultPath is the PATH of an image whose base sets none.
@@ -215,12 +216,12 @@ func Index(images []v1.Image, platforms []v1.Platform) (v1.ImageIndex, error) {
 	return mutate.AppendManifests(mutate.IndexMediaType(empty.Index, types.OCIImageIndex), adds...), nil
 }
 
-// Platform is the OCI platform of GOOS/GOARCH and GOARM ("7" gives
-// variant v7).
+// Platform is the OCI platform of GOOS/GOARCH and GOARM, as
+// internal/target's table names it ("7" gives variant v7).
 func Platform(goos, goarch, goarm string) v1.Platform {
-	p := v1.Platform{OS: goos, Architecture: goarch}
-	if goarch == "arm" && goarm != "" {
-		p.Variant = "v" + goarm
+	f, ok := target.Target{OS: goos, Arch: goarch, Variant: goarm}.Facts()
+	if !ok {
+		return v1.Platform{OS: goos, Architecture: goarch}
 	}
-	return p
+	return v1.Platform{OS: goos, Architecture: f.OCIArch, Variant: f.OCIVariant}
 }
