@@ -27,8 +27,8 @@ import (
 //
 //   - nested modules (directories with their own go.mod);
 //   - version control metadata (.git, .hg, .svn, .bzr);
-//   - weld.lock files, and everything under the skip directories (weld's
-//     outputs), so that building does not change the hash;
+//   - weld.lock files, and everything under the skip directories inside
+//     dir (weld's outputs), so that building does not change the hash;
 //   - dangling symlinks and files that are not regular (FIFOs, devices).
 //
 // A directory symlink that leads back to a directory being walked is not
@@ -43,7 +43,7 @@ func HashDir(dir, modulePath string, skip ...string) (string, error) {
 	if !root.IsDir() {
 		return "", fmt.Errorf("hashing %s: not a directory", dir)
 	}
-	w := &moduleWalk{skip: skip, files: map[string]string{}}
+	w := &moduleWalk{skip: inside(dir, skip), files: map[string]string{}}
 	if err := w.walk(dir, "", []fs.FileInfo{root}); err != nil {
 		return "", fmt.Errorf("hashing %s: %w", dir, err)
 	}
@@ -103,6 +103,20 @@ func (w *moduleWalk) walk(dir, rel string, ancestors []fs.FileInfo) error {
 		}
 	}
 	return nil
+}
+
+// inside returns the skip directories that lie inside dir. One that holds
+// dir (weld build -o ..) cannot hold weld's output in the module, and
+// skipping it would leave every file of the module out.
+func inside(dir string, skip []string) []string {
+	dir = filepath.Clean(dir)
+	var out []string
+	for _, d := range skip {
+		if d = filepath.Clean(d); under(d, []string{dir}) {
+			out = append(out, d)
+		}
+	}
+	return out
 }
 
 func isSkipDir(dir string, skip []string) bool {

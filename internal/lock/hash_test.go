@@ -124,6 +124,19 @@ func TestHashDir(t *testing.T) {
 	}
 }
 
+// TestHashDirSkipHoldingTheModule: a skip directory that holds the module
+// (weld build -o ..) leaves nothing out, or every edit would go unseen.
+func TestHashDirSkipHoldingTheModule(t *testing.T) {
+	dir := newModule(t)
+	for _, skip := range []string{dir, filepath.Dir(dir)} {
+		before := hashDir(t, dir, skip)
+		writeFiles(t, dir, map[string]string{"m.go": "package m // edited " + skip + "\n"})
+		if after := hashDir(t, dir, skip); after == before {
+			t.Errorf("with skip directory %s, an edit did not change the hash", skip)
+		}
+	}
+}
+
 func TestHashDirDependsOnModulePath(t *testing.T) {
 	dir := newModule(t)
 	a := hashDir(t, dir)
