@@ -229,5 +229,10 @@ func unescapeReplace(f []string) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	// The lock holds "old => new" as one string: a side that holds the
+	// arrow itself could not be split back.
+	if strings.Contains(old, " => ") || strings.Contains(new, " => ") {
+		return "", fmt.Errorf("malformed replace line")
+	}
 	return old + " => " + new, nil
 }

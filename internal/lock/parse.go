@@ -76,7 +76,9 @@ func parseHeader(f []string) (int, error) {
 }
 
 // lineKey names what a line pins, for the duplicate check: two lines with
-// the same key contradict or repeat each other.
+// the same key contradict or repeat each other. Escaped fields are read
+// first, so that two spellings of one value are one key, as Format would
+// write them the same.
 func lineKey(f []string) string {
 	arg := func(i int) string {
 		if i < len(f) {
@@ -98,7 +100,11 @@ func lineKey(f []string) string {
 	case "local":
 		return "local module " + arg(1)
 	case "replace":
-		return "replace of " + arg(1)
+		old, err := unescape(arg(1))
+		if err != nil {
+			old = arg(1)
+		}
+		return "replace of " + old
 	case "exclude", "module":
 		sep := " "
 		if f[0] == "exclude" {
