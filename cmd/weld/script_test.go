@@ -59,7 +59,8 @@ func TestScripts(t *testing.T) {
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"treehash": cmdTreehash,
+			"treehash":      cmdTreehash,
+			"formatonelock": cmdFormatOneLock,
 		},
 		Condition: func(cond string) (bool, error) {
 			if tool, ok := strings.CutPrefix(cond, "tool:"); ok {

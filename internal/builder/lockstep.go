@@ -10,6 +10,7 @@ import (
 
 	"github.com/weldgo/weld/internal/atomicfile"
 	"github.com/weldgo/weld/internal/lock"
+	"github.com/weldgo/weld/internal/outcache"
 	"github.com/weldgo/weld/internal/spec"
 )
 
@@ -42,6 +43,10 @@ type lockState struct {
 	// hashes remembers local module hashes: the drift check and the new
 	// lock hash the same directories.
 	hashes map[string]string
+	// rewrite is set when the file on disk is in an older format than
+	// old (which Upgrade brought to the current one) and still has to be
+	// written.
+	rewrite bool
 }
 
 // hash returns lock.HashDir of a local module, computing it once.
@@ -67,8 +72,15 @@ func (st *lockState) hash(dir, module string) (string, error) {
 func (s *Session) prepareLock(ctx context.Context) (*spec.Spec, *lockState, error) {
 	o := s.opts
 	st := &lockState{}
+	// weld's own outputs are left out of local module hashes, so that a
+	// build into a module's directory does not change its hash.
 	if out, err := filepath.Abs(outDirOf(o)); err == nil {
 		st.skip = []string{out}
+	}
+	if cache, ok := outcache.Dir(); ok {
+		if abs, err := filepath.Abs(cache); err == nil {
+			st.skip = append(st.skip, abs)
+		}
 	}
 	goVer, err := o.Go.Version(ctx)
 	if err != nil {
@@ -80,7 +92,7 @@ func (s *Session) prepareLock(ctx context.Context) (*spec.Spec, *lockState, erro
 	}
 	st.file = filepath.Join(o.Spec.Dir, lock.FileName)
 	s.lockFile = st.file
-	if st.old, err = lock.Read(st.file); err != nil {
+	if st.old, err = lock.Read(relToCwd(st.file)); err != nil { // errors name the file as the user knows it
 		return nil, nil, err
 	}
 	if st.old == nil {
@@ -89,9 +101,16 @@ func (s *Session) prepareLock(ctx context.Context) (*spec.Spec, *lockState, erro
 		}
 		return o.Spec, st, nil
 	}
+	fromVersion := st.old.Version
+	st.old = lock.Upgrade(o.Spec, st.old, st.hash, st.skip...)
 	st.drift = lock.DriftWith(o.Spec, st.old, st.hash)
 	if o.LockMode == LockFrozen && len(st.drift) > 0 {
 		return nil, nil, fmt.Errorf("--locked: %s does not match the manifest:\n\t%s\nrun weld lock", relToCwd(st.file), strings.Join(st.drift, "\n\t"))
+	}
+	if fromVersion != st.old.Version {
+		if err := s.upgradeLockFile(st, fromVersion); err != nil {
+			return nil, nil, err
+		}
 	}
 	if o.LockMode != LockRelock && o.LockMode != LockUpdate && st.old.Go != goVer {
 		if err := s.switchToolchain(ctx, st.old.Go, goVer); err != nil {
@@ -100,6 +119,28 @@ func (s *Session) prepareLock(ctx context.Context) (*spec.Spec, *lockState, erro
 		st.goVer = st.old.Go
 	}
 	return pin(o.Spec, st.old, o), st, nil
+}
+
+// upgradeLockFile reports, in one line, that a lock in an older format was
+// read and its local module hashes recomputed (see lock.Upgrade), and
+// writes it in the current format. A lock that drifted is written once the
+// composition is resolved again (finishLock); --locked writes nothing, so
+// a CI build with an old lock re-checks it, with both hash rules, on every
+// run until weld lock rewrites it.
+func (s *Session) upgradeLockFile(st *lockState, fromVersion int) error {
+	note := fmt.Sprintf("%s: format %d → %d, local module hashes recomputed", relToCwd(st.file), fromVersion, st.old.Version)
+	switch {
+	case s.opts.LockMode == LockFrozen:
+		note += " (--locked leaves the file as it is; run weld lock to rewrite it)"
+	case len(st.drift) > 0:
+		st.rewrite = true
+	default:
+		if err := writeLock(st.file, st.old.Format()); err != nil {
+			return fmt.Errorf("writing lock: %w", err)
+		}
+	}
+	s.opts.Steps.Note(note)
+	return nil
 }
 
 // switchToolchain makes every go command run the locked toolchain, which
@@ -188,7 +229,7 @@ func (s *Session) finishLock(ctx context.Context, st *lockState) error {
 		return nil
 	}
 	data := s.Lock.Format()
-	if st.old != nil && string(data) == string(st.old.Format()) {
+	if st.old != nil && string(data) == string(st.old.Format()) && !st.rewrite {
 		if o.LockMode == LockUpdate {
 			o.Steps.Note("weld update: everything is at the newest allowed version")
 		}

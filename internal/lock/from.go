@@ -10,7 +10,7 @@ import (
 // hashes maps each local module's path to its HashDir, and sums are the
 // go.sum lines to record.
 func New(s *spec.Spec, c *compose.Composition, goVersion string, hashes map[string]string, sums []string) *Lock {
-	l := &Lock{Go: goVersion}
+	l := &Lock{Version: FormatVersion, Go: goVersion}
 	l.App, l.Plugins = Roots(s)
 	l.App.Version = c.App.RecordVersion()
 	for i, p := range c.Plugins {

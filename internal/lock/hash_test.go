@@ -12,7 +12,7 @@ import (
 )
 
 // moduleFiles is a small module with things the module zip leaves out: VCS
-// metadata, a nested module and a vendored package.
+// metadata, a nested module and a vendored package (which HashDir covers).
 var moduleFiles = map[string]string{
 	"go.mod":                       "module example.com/m\n\ngo 1.22\n",
 	"m.go":                         "package m\n",
@@ -46,9 +46,10 @@ func hashDir(t *testing.T, dir string, skip ...string) string {
 	return h
 }
 
-// TestHashDirMatchesModuleZip: with nothing skipped, the hash is the go.sum
-// hash of the module zip that the go command would make of the directory.
-func TestHashDirMatchesModuleZip(t *testing.T) {
+// TestHashDirV1MatchesModuleZip: format 1's hash, with nothing skipped, is
+// the go.sum hash of the module zip that the go command would make of the
+// directory; Upgrade checks format 1 locks with it.
+func TestHashDirV1MatchesModuleZip(t *testing.T) {
 	dir := newModule(t)
 	zipFile := filepath.Join(t.TempDir(), "m.zip")
 	f, err := os.Create(zipFile)
@@ -65,8 +66,12 @@ func TestHashDirMatchesModuleZip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := hashDir(t, dir); got != want {
-		t.Errorf("HashDir = %s, module zip hash = %s", got, want)
+	got, err := hashDirV1(dir, "example.com/m")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got != want {
+		t.Errorf("hashDirV1 = %s, module zip hash = %s", got, want)
 	}
 }
 
@@ -116,6 +121,19 @@ func TestHashDir(t *testing.T) {
 				t.Errorf("hash changed = %v, want %v (before %s, after %s)", changed, tt.changed, before, after)
 			}
 		})
+	}
+}
+
+// TestHashDirSkipHoldingTheModule: a skip directory that holds the module
+// (weld build -o ..) leaves nothing out, or every edit would go unseen.
+func TestHashDirSkipHoldingTheModule(t *testing.T) {
+	dir := newModule(t)
+	for _, skip := range []string{dir, filepath.Dir(dir)} {
+		before := hashDir(t, dir, skip)
+		writeFiles(t, dir, map[string]string{"m.go": "package m // edited " + skip + "\n"})
+		if after := hashDir(t, dir, skip); after == before {
+			t.Errorf("with skip directory %s, an edit did not change the hash", skip)
+		}
 	}
 }
 
