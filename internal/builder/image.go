@@ -17,6 +17,7 @@ import (
 	"github.com/weldgo/weld/internal/artifact/oci"
 	"github.com/weldgo/weld/internal/gobuild"
 	"github.com/weldgo/weld/internal/lock"
+	"github.com/weldgo/weld/internal/outdir"
 	"github.com/weldgo/weld/internal/spec"
 )
 
@@ -63,6 +64,12 @@ func BuildImage(ctx context.Context, o Options, out ImageOptions) (*ImageResult,
 	tags, err := imageTags(img, o.Spec)
 	if err != nil {
 		return nil, err
+	}
+	// Refuse a layout directory that is not weld image's before building.
+	if dir := layoutDir(o, out); dir != "" {
+		if err := layoutOutput(o, out).Check(dir); err != nil {
+			return nil, err
+		}
 	}
 	arts, err := Build(ctx, o)
 	if err != nil {
@@ -286,14 +293,30 @@ func imageFiles(img *spec.ImageOutput) ([]oci.File, error) {
 	return out, nil
 }
 
+// layoutOutput is the rule for the layout directory: weld image replaces
+// only its own earlier layout, or an empty directory.
+func layoutOutput(o Options, out ImageOptions) outdir.Rule {
+	r := outdir.Rule{Command: oci.LayoutCommand, Protected: outdir.ProjectDirs(o.Spec)}
+	if out.Layout != "" {
+		r.Flag = "--layout"
+	}
+	return r
+}
+
+// layoutDir is where the layout goes: --layout, or the default when no
+// destination is given.
+func layoutDir(o Options, out ImageOptions) string {
+	if out.Layout == "" && out.Tarball == "" && out.Push == "" {
+		return filepath.Join(outDirOf(o), o.Spec.Name+"-image")
+	}
+	return out.Layout
+}
+
 // publishers are the destinations io names, or the default layout.
 func publishers(o Options, out ImageOptions, img *spec.ImageOutput, tags []string, net oci.Network) ([]oci.Publisher, error) {
 	var pubs []oci.Publisher
-	if out.Layout == "" && out.Tarball == "" && out.Push == "" {
-		out.Layout = filepath.Join(outDirOf(o), o.Spec.Name+"-image")
-	}
-	if out.Layout != "" {
-		pubs = append(pubs, oci.Layout{Dir: out.Layout, Tags: tags})
+	if dir := layoutDir(o, out); dir != "" {
+		pubs = append(pubs, oci.Layout{Dir: dir, Tags: tags, Rule: layoutOutput(o, out)})
 	}
 	if out.Tarball != "" {
 		var refs []name.Tag

@@ -13,6 +13,8 @@ import (
 
 	"github.com/weldgo/weld/internal/gobuild"
 	"github.com/weldgo/weld/internal/outcache"
+	"github.com/weldgo/weld/internal/outdir"
+	"github.com/weldgo/weld/internal/spec"
 )
 
 // VendorInfoFile describes a vendored composition, so that building it
@@ -29,21 +31,31 @@ type VendorInfo struct {
 	Env     []string `json:"env,omitempty"`
 }
 
+// VendorOutput is the rule for weld vendor's directory: weld vendor
+// replaces only its own earlier output (or an empty directory), never the
+// project or a directory of someone else's.
+func VendorOutput(sp *spec.Spec) outdir.Rule {
+	return outdir.Rule{Command: "weld vendor", Flag: "-o", Protected: outdir.ProjectDirs(sp),
+		Legacy: func(root *os.Root) bool {
+			// Before markers, weld vendor's output was known by this file.
+			_, err := root.Lstat(VendorInfoFile)
+			return err == nil
+		}}
+}
+
 // Vendor writes the composition's complete sources to dir: the main
 // module with its composed go.mod, go.sum and generated file, and a vendor
 // directory made by go mod vendor with every dependency, local plugins
-// included. dir is written under a temporary name and renamed.
+// included. dir is written under a temporary name and renamed, and only
+// as VendorOutput allows.
 func (s *Session) Vendor(ctx context.Context, dir string) error {
 	c := s.Comp
-	abs, err := filepath.Abs(dir)
+	out, err := VendorOutput(s.opts.Spec).Begin(dir)
 	if err != nil {
 		return err
 	}
-	tmp, err := os.MkdirTemp(filepath.Dir(abs), "."+filepath.Base(abs)+".tmp-")
-	if err != nil {
-		return err
-	}
-	defer os.RemoveAll(tmp)
+	defer out.Abort()
+	tmp := out.Tmp
 	if err := copyModule(c.BuildDir, tmp); err != nil {
 		return fmt.Errorf("copying %s: %w", c.BuildDir, err)
 	}
@@ -71,10 +83,7 @@ func (s *Session) Vendor(ctx context.Context, dir string) error {
 	if err := os.WriteFile(filepath.Join(tmp, VendorInfoFile), append(info, '\n'), 0o644); err != nil {
 		return err
 	}
-	if err := os.RemoveAll(abs); err != nil {
-		return err
-	}
-	return os.Rename(tmp, abs)
+	return out.Commit()
 }
 
 var replaceDir = regexp.MustCompile(`(?m)^(replace\s+\S+(?:\s+v\S+)?\s+=>\s+|\t\S+(?:\s+v\S+)?\s+=>\s+)(\.{1,2}/\S+)\s*$`)

@@ -63,8 +63,14 @@ add to it.`,
 			if outDir == "" {
 				outDir = "flake-" + s.Name
 			}
-			if err := nix.CheckOutput(outDir); err != nil {
+			// Refuse a directory that is not weld nix's before any work.
+			if err := nix.FlakeOutput(s).Check(outDir); err != nil {
 				return fmt.Errorf("nix: %w", err)
+			}
+			if vendorDir != "" {
+				if err := nix.VendorDirOutput(s).Check(vendorDir); err != nil {
+					return fmt.Errorf("nix: %w", err)
+				}
 			}
 			o := cf.options(s, cmd.ErrOrStderr())
 			// The flake is not part of any module: keep it out of the
@@ -91,11 +97,11 @@ add to it.`,
 	}
 	cf.register(cmd.Flags())
 	fs := cmd.Flags()
-	fs.StringVarP(&outDir, "output", "o", "", "flake directory to write (replaced if weld wrote it)")
+	fs.StringVarP(&outDir, "output", "o", "", "flake directory to write (replaced only if empty or weld nix's own output)")
 	fs.StringVar(&nixpkgs, "nixpkgs", nix.DefaultNixpkgs, "the flake's nixpkgs input, any flake reference")
 	fs.StringArrayVar(&systems, "system", nil, "Linux system to build for, Nix system or weld target (repeatable; default: the manifest's Linux targets and this machine's)")
 	fs.StringArrayVar(&attrs, "nix-attr", nil, "map C library NAME (pkg-config or -l name) to nixpkgs attribute ATTR, empty for none (repeatable)")
-	fs.StringVar(&vendorDir, "vendor-dir", "", "also write the vendor directory whose NAR hash is vendorHash here")
+	fs.StringVar(&vendorDir, "vendor-dir", "", "also write the vendor directory whose NAR hash is vendorHash here (replaced only if empty or written there by weld nix)")
 	cmd.AddCommand(newNixHashCmd())
 	return cmd
 }

@@ -17,7 +17,11 @@ func newVendorCmd() *cobra.Command {
 		Long: `vendor writes the composition's complete sources to DIR (default: vendor-<name>):
 the app's main module with the composed go.mod, go.sum and generated file,
 and a vendor directory holding every dependency, local plugins included.
-weld build --vendor DIR then builds with no network and no module cache.`,
+weld build --vendor DIR then builds with no network and no module cache.
+
+DIR is replaced whole, so it must be empty, missing, or weld vendor's own
+earlier output (it holds a .weld-output file); weld refuses any other
+directory, and the project's own directories, and changes nothing then.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			s, err := cf.load()
@@ -26,6 +30,10 @@ weld build --vendor DIR then builds with no network and no module cache.`,
 			}
 			if outDir == "" {
 				outDir = "vendor-" + s.Name
+			}
+			// Refuse a directory that is not weld vendor's before any work.
+			if err := builder.VendorOutput(s).Check(outDir); err != nil {
+				return fmt.Errorf("vendoring: %w", err)
 			}
 			sess, err := builder.Open(cmd.Context(), cf.options(s, cmd.ErrOrStderr()))
 			if err != nil {
@@ -40,6 +48,6 @@ weld build --vendor DIR then builds with no network and no module cache.`,
 		},
 	}
 	cf.register(cmd.Flags())
-	cmd.Flags().StringVarP(&outDir, "output", "o", "", "directory to write (replaced if it exists)")
+	cmd.Flags().StringVarP(&outDir, "output", "o", "", "directory to write (replaced only if empty or weld vendor's own output)")
 	return cmd
 }

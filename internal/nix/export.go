@@ -3,7 +3,6 @@ package nix
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -14,11 +13,12 @@ import (
 	"github.com/weldgo/weld/internal/cdeps"
 	"github.com/weldgo/weld/internal/compose"
 	"github.com/weldgo/weld/internal/gobuild"
+	"github.com/weldgo/weld/internal/outdir"
 	"github.com/weldgo/weld/internal/spec"
 )
 
-// Marker starts every flake.nix weld writes; weld replaces a directory
-// only when its flake.nix carries it.
+// Marker starts every flake.nix weld writes. Older weld versions knew
+// their flakes by it; FlakeOutput still does.
 const Marker = "# flake.nix for "
 
 // Options configures Export.
@@ -29,10 +29,11 @@ type Options struct {
 	// nixpkgs Go.
 	Go        *gobuild.Runner
 	GoVersion string
-	// Out is the flake directory; it is replaced.
+	// Out is the flake directory; it is replaced as FlakeOutput allows.
 	Out string
 	// VendorDir, when set, receives the vendor directory whose hash is
-	// the flake's vendorHash, for checking with nix-hash.
+	// the flake's vendorHash, for checking with nix-hash; it is replaced
+	// as VendorDirOutput allows.
 	VendorDir string
 	Nixpkgs   string
 	Systems   []System
@@ -59,9 +60,6 @@ func Export(ctx context.Context, o Options) (*Flake, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := CheckOutput(o.Out); err != nil {
-		return nil, err
-	}
 	var vendorOut string
 	if o.VendorDir != "" {
 		if vendorOut, err = filepath.Abs(o.VendorDir); err != nil {
@@ -71,18 +69,36 @@ func Export(ctx context.Context, o Options) (*Flake, error) {
 			return nil, fmt.Errorf("--vendor-dir %s must be outside the flake directory %s", o.VendorDir, o.Out)
 		}
 	}
-	if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
-		return nil, err
-	}
-	tmp, err := os.MkdirTemp(filepath.Dir(out), "."+filepath.Base(out)+".tmp-")
+	flake, err := FlakeOutput(c.Spec).Begin(o.Out)
 	if err != nil {
 		return nil, err
 	}
-	defer os.RemoveAll(tmp)
+	defer flake.Abort()
+	var vendorDir *outdir.Pending
+	if o.VendorDir != "" {
+		if vendorDir, err = VendorDirOutput(c.Spec).Begin(o.VendorDir); err != nil {
+			return nil, err
+		}
+		defer vendorDir.Abort()
+	}
+	tmp := flake.Tmp
 
-	skip := []string{out, tmp}
-	if real, err := filepath.EvalSymlinks(filepath.Dir(out)); err == nil {
-		skip = append(skip, filepath.Join(real, filepath.Base(out)), filepath.Join(real, filepath.Base(tmp)))
+	// The outputs may lie inside a local module: never copy them, their
+	// temporary siblings (this run's and any other's) included.
+	var skip []string
+	for _, o := range []string{out, vendorOut} {
+		if o == "" {
+			continue
+		}
+		skip = append(skip, o)
+		tmps, _ := filepath.Glob(filepath.Join(filepath.Dir(o), "."+filepath.Base(o)+".tmp-*"))
+		skip = append(skip, tmps...)
+		if real, err := filepath.EvalSymlinks(filepath.Dir(o)); err == nil {
+			skip = append(skip, filepath.Join(real, filepath.Base(o)))
+			for _, t := range tmps {
+				skip = append(skip, filepath.Join(real, filepath.Base(t)))
+			}
+		}
 	}
 	modPath, err := writeSources(c, tmp, skip)
 	if err == nil {
@@ -117,7 +133,13 @@ func Export(ctx context.Context, o Options) (*Flake, error) {
 			return nil, fmt.Errorf("hashing the vendor directory: %w", err)
 		}
 		f.VendorHash = SRI(sum)
-		if err := moveVendor(vendor, vendorOut); err != nil {
+		if vendorDir != nil {
+			if err := moveEntries(vendor, vendorDir.Tmp); err != nil {
+				return nil, fmt.Errorf("moving the vendor directory to %s: %w", o.VendorDir, err)
+			}
+		}
+		// buildGoModule refuses a source with a vendor directory.
+		if err := os.RemoveAll(vendor); err != nil {
 			return nil, err
 		}
 	}
@@ -134,27 +156,30 @@ func Export(ctx context.Context, o Options) (*Flake, error) {
 			return nil, err
 		}
 	}
-	if err := os.RemoveAll(out); err != nil {
-		return nil, err
+	if vendorDir != nil && vendor != "" {
+		if err := vendorDir.Commit(); err != nil {
+			return nil, err
+		}
 	}
-	return f, os.Rename(tmp, out)
+	return f, flake.Commit()
 }
 
-// CheckOutput refuses to replace a directory weld did not write: one
-// that is not empty and has no flake.nix starting with Marker.
-func CheckOutput(dir string) error {
-	entries, err := os.ReadDir(dir)
-	if errors.Is(err, os.ErrNotExist) || (err == nil && len(entries) == 0) {
-		return nil
-	}
-	if err != nil {
-		return err
-	}
-	data, err := os.ReadFile(filepath.Join(dir, "flake.nix"))
-	if err == nil && bytes.HasPrefix(data, []byte(Marker)) {
-		return nil
-	}
-	return fmt.Errorf("%s exists and is not a flake that weld wrote; remove it or pass another -o", dir)
+// FlakeOutput is the rule for weld nix's flake directory: weld replaces
+// only its own earlier flake (or an empty directory).
+func FlakeOutput(sp *spec.Spec) outdir.Rule {
+	return outdir.Rule{Command: "weld nix", Flag: "-o", Protected: outdir.ProjectDirs(sp),
+		Legacy: func(root *os.Root) bool {
+			// Before markers, a flake was known by flake.nix's first line.
+			data, err := root.ReadFile("flake.nix")
+			return err == nil && bytes.HasPrefix(data, []byte(Marker))
+		}}
+}
+
+// VendorDirOutput is the rule for --vendor-dir. Its marker lies beside
+// the directory, so that the directory holds exactly what vendorHash is
+// the hash of. A directory with a modules.txt is not weld's for that.
+func VendorDirOutput(sp *spec.Spec) outdir.Rule {
+	return outdir.Rule{Command: "weld nix --vendor-dir", Flag: "--vendor-dir", Protected: outdir.ProjectDirs(sp), MarkerBeside: true}
 }
 
 // vendorMain runs go mod vendor in the main module, as buildGoModule's
@@ -185,25 +210,16 @@ func vendorMain(ctx context.Context, r *gobuild.Runner, dir string) (string, err
 	return vendor, nil
 }
 
-// moveVendor takes the vendor directory out of the flake's sources
-// (buildGoModule refuses a source with one) to dst, or deletes it.
-func moveVendor(vendor, dst string) error {
-	if dst == "" {
-		return os.RemoveAll(vendor)
+// moveEntries moves the entries of the directory src into dst.
+func moveEntries(src, dst string) error {
+	entries, err := os.ReadDir(src)
+	if err != nil {
+		return err
 	}
-	if entries, err := os.ReadDir(dst); err == nil && len(entries) > 0 {
-		if _, err := os.Stat(filepath.Join(dst, "modules.txt")); err != nil {
-			return fmt.Errorf("--vendor-dir %s exists and is not a vendor directory; remove it or pass another", dst)
+	for _, e := range entries {
+		if err := os.Rename(filepath.Join(src, e.Name()), filepath.Join(dst, e.Name())); err != nil {
+			return err
 		}
-	}
-	if err := os.RemoveAll(dst); err != nil {
-		return err
-	}
-	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
-		return err
-	}
-	if err := os.Rename(vendor, dst); err != nil {
-		return fmt.Errorf("moving the vendor directory to %s: %w", dst, err)
 	}
 	return nil
 }

@@ -105,7 +105,7 @@ func TestExportRefusesForeignDirectory(t *testing.T) {
 	out := t.TempDir()
 	write(t, filepath.Join(out, "notes.txt"), "mine", 0o644)
 	_, err := Export(context.Background(), Options{Comp: c, Go: offlineGo(), Out: out, Systems: mustSystems(t, "x86_64-linux")})
-	if err == nil || !strings.Contains(err.Error(), "exists and is not a flake that weld wrote") {
+	if err == nil || !strings.Contains(err.Error(), "-o "+out+": refusing to replace this directory: it holds files that weld did not write (notes.txt)") {
 		t.Fatalf("error %v", err)
 	}
 	if _, err := os.Stat(filepath.Join(out, "notes.txt")); err != nil {

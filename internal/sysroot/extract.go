@@ -9,6 +9,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"time"
 
@@ -88,12 +89,21 @@ func build(s *Sysroot, debs []string, tmpRoot string, log func(string)) error {
 	return nil
 }
 
+// tmpTree is the name build gives a temporary tree: the sysroot's
+// directory name (ARCH-KEY) and MkdirTemp's random digits.
+var tmpTree = regexp.MustCompile(`^[a-z0-9]+-[0-9a-f]{24}-[0-9]+$`)
+
 // removeStale deletes temporary trees of builds that died (a killed weld
 // leaves its half-extracted tree behind). A day is far longer than any
-// extraction, so a live build's tree is never touched.
+// extraction, so a live build's tree is never touched; nor is anything
+// that build did not name, should $WELD_CACHE point at a directory with
+// other files in it.
 func removeStale(tmpRoot string) {
 	entries, _ := os.ReadDir(tmpRoot)
 	for _, e := range entries {
+		if !e.IsDir() || !tmpTree.MatchString(e.Name()) {
+			continue
+		}
 		if fi, err := e.Info(); err == nil && time.Since(fi.ModTime()) > 24*time.Hour {
 			os.RemoveAll(filepath.Join(tmpRoot, e.Name()))
 		}

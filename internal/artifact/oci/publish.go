@@ -5,11 +5,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 
 	"github.com/google/go-containerregistry/pkg/name"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
@@ -19,6 +16,7 @@ import (
 	"github.com/google/go-containerregistry/pkg/v1/tarball"
 
 	"github.com/weldgo/weld/internal/atomicfile"
+	"github.com/weldgo/weld/internal/outdir"
 )
 
 // Artifact is what gets published: one image, or an index of several.
@@ -45,13 +43,19 @@ const RefName = "org.opencontainers.image.ref.name"
 
 // Layout writes an OCI image layout directory. The directory is written
 // fresh and then swapped in, so publishing again replaces the earlier
-// layout instead of adding entries to it. index.json has one entry per
-// tag, pointing at the image or, for several platforms, at the image
-// index.
+// layout instead of adding entries to it; Rule says which existing
+// directory may be replaced. index.json has one entry per tag, pointing
+// at the image or, for several platforms, at the image index.
 type Layout struct {
 	Dir  string
 	Tags []string
+	// Rule is weld image's output rule; by default it replaces only an
+	// empty directory or a layout that weld image wrote.
+	Rule outdir.Rule
 }
+
+// LayoutCommand names weld image in the marker of the layouts it writes.
+const LayoutCommand = "weld image"
 
 func (l Layout) Publish(_ context.Context, a Artifact) (string, error) {
 	if err := l.publish(a); err != nil {
@@ -61,28 +65,16 @@ func (l Layout) Publish(_ context.Context, a Artifact) (string, error) {
 }
 
 func (l Layout) publish(a Artifact) error {
-	if st, err := os.Stat(l.Dir); err == nil {
-		if !st.IsDir() {
-			return errors.New("it exists and is not a directory")
-		}
-		entries, _ := os.ReadDir(l.Dir)
-		if _, err := os.Stat(filepath.Join(l.Dir, "oci-layout")); err != nil && len(entries) > 0 {
-			return errors.New("the directory exists and is not an OCI layout; refusing to replace it")
-		}
+	rule := l.Rule
+	if rule.Command == "" {
+		rule.Command = LayoutCommand
 	}
-	parent := filepath.Dir(l.Dir)
-	if err := os.MkdirAll(parent, 0o755); err != nil {
-		return err
-	}
-	tmp, err := os.MkdirTemp(parent, "."+filepath.Base(l.Dir)+".tmp-")
+	out, err := rule.Begin(l.Dir)
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(tmp)
-	if err := os.Chmod(tmp, 0o755); err != nil {
-		return err
-	}
-	p, err := layout.Write(tmp, empty.Index)
+	defer out.Abort()
+	p, err := layout.Write(out.Tmp, empty.Index)
 	if err != nil {
 		return err
 	}
@@ -104,14 +96,7 @@ func (l Layout) publish(a Artifact) error {
 			return err
 		}
 	}
-	old := tmp + ".old"
-	if err := os.Rename(l.Dir, old); err != nil && !os.IsNotExist(err) {
-		return err
-	}
-	if err := os.Rename(tmp, l.Dir); err != nil {
-		return err
-	}
-	return os.RemoveAll(old)
+	return out.Commit()
 }
 
 // Tarball writes a tarball that docker load (and podman load, and skopeo's

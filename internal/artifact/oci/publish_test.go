@@ -64,7 +64,7 @@ func TestLayoutRefusesOtherDirectories(t *testing.T) {
 	dir := t.TempDir()
 	os.WriteFile(filepath.Join(dir, "precious.txt"), []byte("x"), 0o644)
 	_, err := Layout{Dir: dir}.Publish(context.Background(), Artifact{Image: img})
-	if err == nil || !strings.Contains(err.Error(), "not an OCI layout; refusing to replace it") {
+	if err == nil || !strings.Contains(err.Error(), "refusing to replace this directory: it holds files that weld did not write (precious.txt)") {
 		t.Errorf("error %v, want a refusal", err)
 	}
 	if _, err := os.Stat(filepath.Join(dir, "precious.txt")); err != nil {
