@@ -20,11 +20,13 @@ type Spec struct {
 
 	Name    string
 	Version string // the product version, for packages; optional
-	App     App
-	Plugins []Plugin
-	Build   Build
-	Replace []Replace
-	Exclude []Exclude
+	// NamePos and VersionPos say where name and version were set.
+	NamePos, VersionPos Pos
+	App                 App
+	Plugins             []Plugin
+	Build               Build
+	Replace             []Replace
+	Exclude             []Exclude
 	// Targets are the manifest's targets, in order; `--target all` builds
 	// them all. Empty means the host.
 	Targets []Target
@@ -251,6 +253,7 @@ type Build struct {
 	Ldflags string
 	Env     []string // KEY=VALUE, in manifest order
 	Cgo     CgoMode
+	CgoPos  Pos // where cgo was set
 }
 
 // CgoMode says when cgo is enabled.

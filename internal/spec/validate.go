@@ -3,7 +3,6 @@ package spec
 import (
 	"go/token"
 	"path"
-	"regexp"
 	"strings"
 
 	"golang.org/x/mod/module"
@@ -11,29 +10,44 @@ import (
 	"github.com/weldgo/weld/internal/gobuild"
 )
 
-var nameRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*$`)
-
 // Validate checks the rules that no single key can check alone. It fills in
 // defaults (the binary name, cgo mode) as it goes.
 func (s *Spec) Validate() error {
+	// The name and version make file names, so they are checked first:
+	// nothing may be resolved or written for a name that cannot be used.
+	if s.Name != "" {
+		if msg := checkName(s.Name); msg != "" {
+			return errorf(s.posOr(s.NamePos), "%s", msg)
+		}
+	}
+	if s.Version != "" {
+		if msg := checkVersion(s.Version); msg != "" {
+			return errorf(s.posOr(s.VersionPos), "%s", msg)
+		}
+	}
 	if err := s.validateApp(); err != nil {
 		return err
 	}
 	if s.Name == "" {
 		s.Name = defaultName(s.App)
-	}
-	if !nameRE.MatchString(s.Name) {
-		return errorf(Pos{File: s.File}, "name %q is not a valid file name; use letters, digits, '.', '_' and '-'", s.Name)
-	}
-	if s.Version != "" && strings.ContainsAny(s.Version, " /") {
-		return errorf(Pos{File: s.File}, "version %q must not contain spaces or slashes", s.Version)
+		if msg := checkName(s.Name); msg != "" {
+			return errorf(s.posOr(s.App.Pos), "%s (the name comes from the app's main package; set name: to choose one)", msg)
+		}
 	}
 	switch s.Build.Cgo {
 	case "":
 		s.Build.Cgo = CgoAuto
 	case CgoAuto, CgoOn, CgoOff:
 	default:
-		return errorf(Pos{File: s.File}, "build.cgo is %q; use auto, on or off", s.Build.Cgo)
+		return errorf(s.posOr(s.Build.CgoPos), "build.cgo is %s; use auto, on or off", short(string(s.Build.Cgo)))
+	}
+	for _, kv := range s.Build.Env {
+		// Parse checks these at their own position; this covers a Spec
+		// built another way.
+		k, v, _ := strings.Cut(kv, "=")
+		if msg := checkBuildEnv(k, v); msg != "" {
+			return errorf(Pos{File: s.File}, "build.env: %s", msg)
+		}
 	}
 	if d := s.Outputs.Deb; d != nil {
 		switch {
@@ -56,8 +70,8 @@ func (s *Spec) Validate() error {
 	seen := map[string]Pos{}
 	for _, p := range s.Plugins {
 		for _, pat := range p.Targets {
-			if _, err := path.Match(pat, ""); err != nil || strings.Count(pat, "/") == 0 {
-				return errorf(p.Pos, "plugin %s: target pattern %q must look like OS/ARCH, with * as a wildcard (for example linux/*)", p.ImportPath(), pat)
+			if msg := checkTargetPattern(pat); msg != "" {
+				return errorf(p.Pos, "plugin %s: %s", p.ImportPath(), msg)
 			}
 		}
 		if err := validatePlugin(p); err != nil {
@@ -153,6 +167,9 @@ func checkSource(src Source, what string) error {
 	if err := module.CheckPath(src.Module); err != nil {
 		return errorf(src.Pos, "%s: invalid module path: %v", what, err)
 	}
+	if msg := checkModuleQuery(src.Version); msg != "" {
+		return errorf(src.Pos, "%s: version %s", what, msg)
+	}
 	switch {
 	case src.Version != "" && src.RelDir != "":
 		return errorf(src.Pos, "%s has both version and path; keep version to use a published module, or path to use a local directory", what)
@@ -160,6 +177,14 @@ func checkSource(src Source, what string) error {
 		return errorf(src.Pos, "%s needs a version (for example latest or v1.2.3) or a path to a local directory", what)
 	}
 	return nil
+}
+
+// posOr returns pos, or the manifest itself when pos is unknown.
+func (s *Spec) posOr(pos Pos) Pos {
+	if pos.File == "" && pos.Line == 0 {
+		return Pos{File: s.File}
+	}
+	return pos
 }
 
 func within(pkg, mod string) bool { return pkg == mod || strings.HasPrefix(pkg, mod+"/") }
