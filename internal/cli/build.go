@@ -26,6 +26,9 @@ artifact's path.`,
 			var o builder.Options
 			if vendorDir != "" {
 				// A vendored composition is self-contained: no manifest.
+				if err := checkEnvironment(); err != nil {
+					return err
+				}
 				o = cf.options(nil, cmd.ErrOrStderr())
 			} else {
 				s, err := cf.load()

@@ -75,3 +75,10 @@ func runner(verbose bool, stderr io.Writer) *gobuild.Runner {
 	}
 	return r
 }
+
+// checkEnvironment refuses settings of the user's environment that would
+// make go build compile something other than what weld.lock describes. It
+// runs before anything is resolved or written.
+func checkEnvironment() error {
+	return (&gobuild.Runner{Env: os.Environ()}).CheckUserGOFLAGS()
+}
