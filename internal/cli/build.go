@@ -26,7 +26,7 @@ artifact's path.`,
 			var o builder.Options
 			if vendorDir != "" {
 				// A vendored composition is self-contained: no manifest.
-				if err := checkEnvironment(); err != nil {
+				if err := checkEnvironment("vendor"); err != nil {
 					return err
 				}
 				o = cf.options(nil, cmd.ErrOrStderr())

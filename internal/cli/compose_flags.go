@@ -46,7 +46,7 @@ func (f *composeFlags) register(fs *pflag.FlagSet) {
 
 // load returns the Spec from the manifest or from the flags.
 func (f *composeFlags) load() (*spec.Spec, error) {
-	if err := checkEnvironment(); err != nil {
+	if err := checkEnvironment("readonly"); err != nil {
 		return nil, err
 	}
 	if f.flags.App == "" {

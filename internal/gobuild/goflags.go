@@ -51,8 +51,17 @@ var weldSetFlags = map[string]string{
 // also refuses the flags that weld passes itself, which a manifest should
 // set through its own keys.
 func RefusedGOFLAG(goflags string, inManifest bool) (flag, why string) {
+	return refusedGOFLAG(goflags, inManifest, "")
+}
+
+// refusedGOFLAG is RefusedGOFLAG that also accepts -mod=weldMod, the mode
+// weld itself uses for the command.
+func refusedGOFLAG(goflags string, inManifest bool, weldMod string) (flag, why string) {
 	for _, f := range splitGOFLAGS(goflags) {
 		name, value, _ := strings.Cut(strings.TrimLeft(f, "-"), "=")
+		if name == "mod" && weldMod != "" && value == weldMod {
+			continue
+		}
 		if why, ok := outputChangingFlags[name]; ok {
 			return "-" + name, why
 		}
@@ -145,10 +154,12 @@ func (r *Runner) UserGOFLAGS() (value, source string) {
 
 // CheckUserGOFLAGS refuses a GOFLAGS setting of the user's that would
 // make go build compile something other than what weld.lock describes.
-// Harmless flags (-modcacherw, -buildvcs=false, -p=N, ...) pass.
-func (r *Runner) CheckUserGOFLAGS() error {
+// Harmless flags (-modcacherw, -buildvcs=false, -p=N, ...) pass, and so
+// does -mod=weldMod, the module mode weld uses itself (readonly, or vendor
+// for weld build --vendor).
+func (r *Runner) CheckUserGOFLAGS(weldMod string) error {
 	value, source := r.UserGOFLAGS()
-	flag, why := RefusedGOFLAG(value, false)
+	flag, why := refusedGOFLAG(value, false, weldMod)
 	if flag == "" {
 		return nil
 	}

@@ -94,10 +94,12 @@ func TestCheckUserGOFLAGS(t *testing.T) {
 		{"an empty variable falls back to the file", []string{"GOENV=" + envFile, "GOFLAGS="}, "sets -overlay"},
 		{"harmless go env file", []string{"GOENV=" + harmlessFile}, ""},
 		{"missing go env file", []string{"GOENV=" + filepath.Join(t.TempDir(), "none")}, ""},
+		{"weld's own module mode", []string{"GOENV=off", "GOFLAGS=-mod=readonly"}, ""},
+		{"another module mode", []string{"GOENV=off", "GOFLAGS=-mod=vendor"}, "sets -mod, which weld refuses"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.description, func(t *testing.T) {
-			err := (&Runner{Env: tt.env}).CheckUserGOFLAGS()
+			err := (&Runner{Env: tt.env}).CheckUserGOFLAGS("readonly")
 			switch {
 			case tt.want == "" && err != nil:
 				t.Errorf("CheckUserGOFLAGS with %q: %v, want no error", tt.env, err)

@@ -125,7 +125,7 @@ func TestParseValidationErrors(t *testing.T) {
 	runParseTests(t, []parseTest{
 		// The app.
 		{desc: "no app at all", input: "name: x\n",
-			wantErr: "weld.yaml: app.module is required: the module path of the application to extend"},
+			wantErr: "weld.yaml:1:1: app.module is required: the module path of the application to extend"},
 		{desc: "app without module", input: manifest("app:", "  version: v1.0.0"),
 			wantErr: "weld.yaml:2:3: app.module is required: the module path of the application to extend"},
 		{desc: "invalid app module path", input: manifest("app:", "  module: example.com/my app", "  version: v1.0.0"),

@@ -46,7 +46,7 @@ func (s *Spec) Validate() error {
 		// built another way.
 		k, v, _ := strings.Cut(kv, "=")
 		if msg := checkBuildEnv(k, v); msg != "" {
-			return errorf(Pos{File: s.File}, "build.env: %s", msg)
+			return errorf(s.posOr(Pos{}), "build.env: %s", msg)
 		}
 	}
 	if d := s.Outputs.Deb; d != nil {
@@ -113,11 +113,7 @@ func (s *Spec) Validate() error {
 func (s *Spec) validateApp() error {
 	a := s.App
 	if a.Module == "" {
-		pos := a.Pos
-		if pos.Line == 0 {
-			pos = Pos{File: s.File}
-		}
-		return errorf(pos, "app.module is required: the module path of the application to extend")
+		return errorf(s.posOr(a.Pos), "app.module is required: the module path of the application to extend")
 	}
 	if err := checkSource(a.Source, "app"); err != nil {
 		return err
@@ -179,12 +175,16 @@ func checkSource(src Source, what string) error {
 	return nil
 }
 
-// posOr returns pos, or the manifest itself when pos is unknown.
+// posOr returns pos or, when it is unknown, the manifest as a whole
+// (its first line), or nothing for a Spec made from flags.
 func (s *Spec) posOr(pos Pos) Pos {
-	if pos.File == "" && pos.Line == 0 {
-		return Pos{File: s.File}
+	switch {
+	case pos.File != "" || pos.Line != 0:
+		return pos
+	case s.File == "":
+		return Pos{}
 	}
-	return pos
+	return Pos{File: s.File, Line: 1, Col: 1}
 }
 
 func within(pkg, mod string) bool { return pkg == mod || strings.HasPrefix(pkg, mod+"/") }
