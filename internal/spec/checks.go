@@ -6,6 +6,8 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/weldgo/weld/internal/artifact/archive"
+	"github.com/weldgo/weld/internal/artifact/deb"
 	"github.com/weldgo/weld/internal/gobuild"
 )
 
@@ -96,6 +98,28 @@ func checkTargetPattern(pat string) string {
 	}
 	return fmt.Sprintf("target pattern %s matches no target weld builds, so the plugin would never be built; known targets: %s",
 		short(pat), strings.Join(gobuild.KnownTargets, ", "))
+}
+
+// checkDeb applies the .deb writer's own rules to the manifest's fields,
+// so that a bad package name or version is reported before anything is
+// built rather than after.
+func checkDeb(name, version string, d *DebOutput) error {
+	v, err := deb.VersionFromGo(version)
+	if err != nil {
+		return err
+	}
+	files := []archive.File{{Name: "usr/bin/" + name, Mode: 0o755}}
+	pkg := deb.Package{Name: d.Package, Version: v, Architecture: "all", Maintainer: d.Maintainer,
+		Description: d.Description, Homepage: d.Homepage, Section: d.Section, Files: files}
+	if pkg.Name == "" {
+		pkg.Name = name
+		// Only the name, so that the hint is given for the name alone.
+		nameOnly := deb.Package{Name: name, Version: "1", Architecture: "all", Maintainer: "m", Description: "d", Files: files}
+		if err := nameOnly.Check(); err != nil {
+			return fmt.Errorf("%w (the package name defaults to name:; set outputs.deb.package)", err)
+		}
+	}
+	return pkg.Check()
 }
 
 // short quotes s, cut to a length that keeps an error message readable.

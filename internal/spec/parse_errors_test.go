@@ -203,6 +203,22 @@ func TestParseValidationErrors(t *testing.T) {
 		{desc: "plugin version with a space", input: manifest(app, "plugins:", "  - module: example.com/p", "    version: v1 -x"),
 			wantErr: `weld.yaml:4:14: plugin.version "v1 -x" is not a version or query; use a version such as v1.2.3, a query such as latest or >=v1.2.0, or a branch or commit`},
 
+		// Packages are import paths, never something that reads as a flag.
+		{desc: "app package that is not an import path", input: manifest("app:", "  module: example.com/app", "  version: v1", "  package: example.com/app/../x"),
+			wantErr: `weld.yaml:2:3: app.package: malformed import path "example.com/app/../x": invalid path element ".."`},
+		{desc: "plugin package that is not an import path", input: manifest(app, "plugins:", "  - {module: example.com/p, version: v1, package: 'example.com/p/-x y'}"),
+			wantErr: `weld.yaml:3:5: plugin example.com/p: package: malformed import path "example.com/p/-x y": invalid char ' '`},
+
+		// outputs.deb is checked with the .deb writer's rules before anything is built.
+		{desc: "deb package name from an upper-case name", input: manifest(app, "name: MyApp", "version: 1.0.0", "outputs: {deb: {maintainer: A <a@x>, description: d}}"),
+			wantErr: `weld.yaml:4:16: outputs.deb: deb package name "MyApp": want at least two of a-z, 0-9, '.', '+', '-', starting with a letter or digit (the package name defaults to name:; set outputs.deb.package)`},
+		{desc: "bad deb package name", input: manifest(app, "version: 1.0.0", "outputs: {deb: {package: a_b, maintainer: A <a@x>, description: d}}"),
+			wantErr: `weld.yaml:3:16: outputs.deb: deb package name "a_b": want at least two of a-z, 0-9, '.', '+', '-', starting with a letter or digit`},
+		{desc: "version Debian cannot take", input: manifest(app, "version: beta", "outputs: {deb: {maintainer: A <a@x>, description: d}}"),
+			wantErr: `weld.yaml:3:16: outputs.deb: converting version "beta" for Debian: debian version "beta": the upstream version must start with a digit`},
+		{desc: "multi-line maintainer", input: manifest(app, "version: 1.0.0", "outputs:", "  deb:", "    maintainer: \"A\\nB\"", "    description: d"),
+			wantErr: `weld.yaml:5:5: outputs.deb: deb package app: maintainer "A\nB": must be a single line`},
+
 		// Plugin target patterns.
 		{desc: "plugin target pattern with a typo", input: manifest(app, "plugins:", "  - {module: example.com/p, version: v1.0.0, targets: [linx/*]}"),
 			wantErr: `weld.yaml:3:5: plugin example.com/p: target pattern "linx/*" matches no target weld builds, so the plugin would never be built; known targets: ` + strings.Join(gobuild.KnownTargets, ", ")},

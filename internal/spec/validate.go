@@ -56,6 +56,9 @@ func (s *Spec) Validate() error {
 		case d.Maintainer == "" || d.Description == "":
 			return errorf(d.Pos, "outputs.deb needs maintainer: (Name <email>) and description: (one line)")
 		}
+		if err := checkDeb(s.Name, s.Version, d); err != nil {
+			return errorf(d.Pos, "outputs.deb: %v", err)
+		}
 	}
 	seenTargets := map[string]Pos{}
 	for _, t := range s.Targets {
@@ -130,6 +133,11 @@ func (s *Spec) validateApp() error {
 			return errorf(a.Pos, "app.entry %q is not in the app module %s", a.Entry, a.Module)
 		}
 	}
+	if a.Package != "" {
+		if err := module.CheckImportPath(a.Package); err != nil {
+			return errorf(a.Pos, "app.package: %v", err)
+		}
+	}
 	if a.Package != "" && !within(a.Package, a.Module) {
 		return errorf(a.Pos, "app.package %s is not in the app module %s", a.Package, a.Module)
 	}
@@ -151,6 +159,11 @@ func validatePlugin(p Plugin) error {
 	}
 	if err := checkSource(p.Source, "plugin "+p.Module); err != nil {
 		return err
+	}
+	if p.Package != "" {
+		if err := module.CheckImportPath(p.Package); err != nil {
+			return errorf(p.Pos, "plugin %s: package: %v", p.Module, err)
+		}
 	}
 	if p.Package != "" && !within(p.Package, p.Module) {
 		return errorf(p.Pos, "plugin %s: package %s is not in that module", p.Module, p.Package)
