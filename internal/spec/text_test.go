@@ -1,11 +1,13 @@
 package spec
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 func TestParseTextErrors(t *testing.T) {
@@ -92,5 +94,21 @@ func TestOffsetPos(t *testing.T) {
 		if got.Line != tt.wantLine || got.Col != tt.wCol {
 			t.Errorf("offsetPos(%q, %d) = %d:%d, want %d:%d", tt.input, tt.offset, got.Line, got.Col, tt.wantLine, tt.wCol)
 		}
+	}
+}
+
+// TestLongValuesInErrors: an error quotes a long value shortened in the
+// middle, keeping the reason that follows it.
+func TestLongValuesInErrors(t *testing.T) {
+	key := strings.Repeat("k", 100000)
+	_, err := Parse("weld.yaml", testDir, []byte(manifest(app, key+": 1")))
+	want := `weld.yaml:2:1: unknown key "` + strings.Repeat("k", 200) + `...(99600 bytes)...` + strings.Repeat("k", 200) + `" in the manifest (known keys: `
+	if err == nil || !strings.HasPrefix(err.Error(), want) || len(err.Error()) > 1000 {
+		t.Errorf("error for a 100 kB key (%d bytes): %.600v\nwant it to start with %s", len(fmt.Sprint(err)), err, want)
+	}
+	mod := "example.com/" + strings.Repeat("é", 50000) + " x"
+	_, err = Parse("weld.yaml", testDir, []byte(manifest("app: {module: '"+mod+"', version: v1}")))
+	if err == nil || !strings.HasSuffix(err.Error(), `x": invalid char 'é'`) || len(err.Error()) > 1000 || !utf8.ValidString(err.Error()) {
+		t.Errorf("error for a 100 kB module path (%d bytes): %.600v", len(fmt.Sprint(err)), err)
 	}
 }
