@@ -2,6 +2,7 @@ package gobuild
 
 import (
 	"bufio"
+	"bytes"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -121,35 +122,68 @@ func splitGOFLAGS(s string) []string {
 // go env file that `go env -w` writes (a non-empty variable wins, as in
 // the go command). It runs no go command, so that a no-op build stays one.
 func (r *Runner) UserGOFLAGS() (value, source string) {
-	if v := r.Getenv("GOFLAGS"); v != "" {
+	if v := r.environ("GOFLAGS"); v != "" {
 		return v, "the environment"
 	}
-	file := r.Getenv("GOENV")
-	if file == "off" {
-		return "", ""
+	f := r.goEnvFile()
+	if v := f.values["GOFLAGS"]; v != "" {
+		return v, f.path + " (go env -w)"
 	}
-	if file == "" {
-		dir, err := os.UserConfigDir()
+	return "", ""
+}
+
+// goEnvFile is the go command's per-user configuration file.
+type goEnvFile struct {
+	path   string
+	values map[string]string
+}
+
+// goEnvFile reads the go env file once: $GOENV, or go/env in the user's
+// configuration directory; GOENV=off means none.
+func (r *Runner) goEnvFile() *goEnvFile {
+	r.envFileOnce.Do(func() {
+		file := r.environ("GOENV")
+		if file == "off" {
+			return
+		}
+		if file == "" {
+			dir, err := os.UserConfigDir()
+			if err != nil {
+				return
+			}
+			file = filepath.Join(dir, "go", "env")
+		}
+		data, err := os.ReadFile(file)
 		if err != nil {
-			return "", ""
+			return
 		}
-		file = filepath.Join(dir, "go", "env")
-	}
-	f, err := os.Open(file)
-	if err != nil {
-		return "", ""
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
+		r.envFile = goEnvFile{path: file, values: parseGoEnvFile(data)}
+	})
+	return &r.envFile
+}
+
+// parseGoEnvFile reads KEY=VALUE lines as the go command does, ignoring
+// comments and anything that is not a go variable.
+func parseGoEnvFile(data []byte) map[string]string {
+	values := map[string]string{}
+	sc := bufio.NewScanner(bytes.NewReader(data))
 	for sc.Scan() {
-		if v, ok := strings.CutPrefix(sc.Text(), "GOFLAGS="); ok {
-			value = v
+		k, v, ok := strings.Cut(sc.Text(), "=")
+		if ok && isGoVariable(k) {
+			values[k] = v
 		}
 	}
-	if value == "" {
-		return "", ""
+	return values
+}
+
+// isGoVariable reports whether key is a variable that the go command also
+// reads from its env file.
+func isGoVariable(key string) bool {
+	switch key {
+	case "AR", "CC", "CXX", "FC", "GCCGO", "PKG_CONFIG":
+		return true
 	}
-	return value, file + " (go env -w)"
+	return (strings.HasPrefix(key, "GO") || strings.HasPrefix(key, "CGO_")) && key != "GOENV"
 }
 
 // CheckUserGOFLAGS refuses a GOFLAGS setting of the user's that would
