@@ -64,7 +64,9 @@ func (r *Runner) Run(ctx context.Context, c Call) ([]byte, error) {
 	}
 	cmd := exec.CommandContext(ctx, goCmd, c.Args...)
 	cmd.Dir = c.Dir
-	cmd.Env = append(append([]string(nil), r.Env...), c.Env...)
+	// GOWORK=off: the lock, not a go.work around the app or named in the
+	// environment, decides which copy of each module is built.
+	cmd.Env = append(append(append([]string(nil), r.Env...), "GOWORK=off"), c.Env...)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout = &stdout
 	cmd.Stderr = &stderr

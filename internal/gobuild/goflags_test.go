@@ -1,7 +1,9 @@
 package gobuild
 
 import (
+	"context"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -107,5 +109,29 @@ func TestCheckUserGOFLAGS(t *testing.T) {
 				t.Errorf("CheckUserGOFLAGS with %q: %v\nwant an error with: %s", tt.env, err, tt.want)
 			}
 		})
+	}
+}
+
+// TestRunWithoutWorkspace: a go.work, found around the directory or named
+// by GOWORK, never takes part in a go command that weld runs.
+func TestRunWithoutWorkspace(t *testing.T) {
+	goCmd, err := exec.LookPath("go")
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("go is required under CI: %v", err)
+		}
+		t.Skipf("go is not in PATH: %v", err)
+	}
+	dir := t.TempDir()
+	work := filepath.Join(dir, "go.work")
+	if err := os.WriteFile(work, []byte("go 1.22\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, env := range [][]string{{"GOWORK="}, {"GOWORK=" + work}} {
+		r := &Runner{Go: goCmd, Env: append(os.Environ(), env...)}
+		out, err := r.Run(context.Background(), Call{Dir: dir, Args: []string{"env", "GOWORK"}})
+		if got := strings.TrimSpace(string(out)); err != nil || got != "off" {
+			t.Errorf("go env GOWORK with %q in %s = %q, %v; want off", env, dir, got, err)
+		}
 	}
 }

@@ -21,6 +21,7 @@ var reservedBuildEnv = map[string]string{
 	"GOARM":       "weld sets it from the target; use the target linux/arm/6 or linux/arm/7 under targets:",
 	"CGO_ENABLED": "weld sets it from build.cgo; use build.cgo: auto, on or off",
 	"GOTOOLCHAIN": "weld.lock pins the Go toolchain and weld selects it; to build with another Go, run weld lock with that go command",
+	"GOWORK":      "weld builds the modules that weld.lock pins, never a workspace; use replace: in the manifest to build a local copy of a module",
 	"CC":          "weld sets the C compiler for each target; set cc: in the target's entry under targets: (for example - {target: linux/amd64, cc: clang})",
 	"CXX":         "weld sets the C++ compiler for each target; set cxx: in the target's entry under targets:",
 }
