@@ -27,6 +27,9 @@ artifact's path.`,
 			var o builder.Options
 			if vendorDir != "" {
 				// A vendored composition is self-contained: no manifest.
+				if err := checkEnvironment("vendor"); err != nil {
+					return err
+				}
 				o = cf.options(nil, cmd.ErrOrStderr())
 			} else {
 				s, err := cf.load()

@@ -75,3 +75,11 @@ func runner(verbose bool, stderr io.Writer) *gobuild.Runner {
 	}
 	return r
 }
+
+// checkEnvironment refuses settings of the user's environment that would
+// make go build compile something other than what weld.lock describes. It
+// runs before anything is resolved or written. weldMod is the -mod mode
+// the command uses itself, which GOFLAGS may repeat.
+func checkEnvironment(weldMod string) error {
+	return (&gobuild.Runner{Env: os.Environ()}).CheckUserGOFLAGS(weldMod)
+}

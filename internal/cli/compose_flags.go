@@ -46,6 +46,9 @@ func (f *composeFlags) register(fs *pflag.FlagSet) {
 
 // load returns the Spec from the manifest or from the flags.
 func (f *composeFlags) load() (*spec.Spec, error) {
+	if err := checkEnvironment("readonly"); err != nil {
+		return nil, err
+	}
 	if f.flags.App == "" {
 		if len(f.flags.With) > 0 || f.flags.Entry != "" || f.flags.Package != "" {
 			return nil, errors.New("--with, --entry and --package need --app; or put them in a manifest")

@@ -13,6 +13,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 )
 
 // Runner runs go commands.
@@ -25,6 +26,9 @@ type Runner struct {
 	// Verbose, when set, receives every command line and the toolchain's
 	// own output as it runs.
 	Verbose io.Writer
+
+	envFileOnce sync.Once
+	envFile     goEnvFile
 }
 
 // Error is a failed go command, with what it printed on stderr.
@@ -60,7 +64,9 @@ func (r *Runner) Run(ctx context.Context, c Call) ([]byte, error) {
 	}
 	cmd := exec.CommandContext(ctx, goCmd, c.Args...)
 	cmd.Dir = c.Dir
-	cmd.Env = append(append([]string(nil), r.Env...), c.Env...)
+	// GOWORK=off: the lock, not a go.work around the app or named in the
+	// environment, decides which copy of each module is built.
+	cmd.Env = append(append(append([]string(nil), r.Env...), "GOWORK=off"), c.Env...)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout = &stdout
 	cmd.Stderr = &stderr
@@ -74,9 +80,21 @@ func (r *Runner) Run(ctx context.Context, c Call) ([]byte, error) {
 	return stdout.Bytes(), nil
 }
 
-// Getenv returns the value of key in the runner's base environment,
-// falling back to the process environment.
+// Getenv returns the value of key as the go command sees it: from the
+// runner's base environment (the process environment when Env is nil) or,
+// for a go variable that is unset or empty there, from the go env file
+// that `go env -w` writes. Cache keys and checks of the user's settings
+// read it, so a setting made with go env -w counts like one in the
+// environment.
 func (r *Runner) Getenv(key string) string {
+	if v := r.environ(key); v != "" || !isGoVariable(key) {
+		return v
+	}
+	return r.goEnvFile().values[key]
+}
+
+// environ returns key from the base environment alone.
+func (r *Runner) environ(key string) string {
 	for i := len(r.Env) - 1; i >= 0; i-- {
 		if k, v, ok := strings.Cut(r.Env[i], "="); ok && k == key {
 			return v

@@ -1,6 +1,8 @@
 package gobuild
 
 import (
+	"os"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -102,6 +104,11 @@ func TestTargetEnvAndSuffix(t *testing.T) {
 
 func TestGetenv(t *testing.T) {
 	t.Setenv("WELD_TEST_PROCESS", "from-process")
+	envFile := filepath.Join(t.TempDir(), "env")
+	if err := os.WriteFile(envFile, []byte("GOFLAGS=-gcflags=-N\nGOAMD64=v3\nCGO_CFLAGS=-O0\nWELD_X=1\n# comment\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	goenv := "GOENV=" + envFile
 	tests := []struct {
 		description string
 		env         []string
@@ -112,7 +119,13 @@ func TestGetenv(t *testing.T) {
 		{"last one wins", []string{"A=1", "A=2", "B=3"}, "A", "2"},
 		{"empty value set explicitly", []string{"A=1", "A="}, "A", ""},
 		{"value with =", []string{"GOFLAGS=-ldflags=-s"}, "GOFLAGS", "-ldflags=-s"},
-		{"prefix of another key", []string{"GOFLAGSX=1"}, "GOFLAGS", ""},
+		{"prefix of another key", []string{"GOFLAGSX=1", "GOENV=off"}, "GOFLAGS", ""},
+		{"go env -w setting", []string{goenv}, "GOAMD64", "v3"},
+		{"go env -w cgo setting", []string{goenv}, "CGO_CFLAGS", "-O0"},
+		{"the environment wins over go env -w", []string{goenv, "GOFLAGS=-p=1"}, "GOFLAGS", "-p=1"},
+		{"an empty variable falls back to go env -w, as in go", []string{goenv, "GOFLAGS="}, "GOFLAGS", "-gcflags=-N"},
+		{"the go env file holds only go variables", []string{goenv}, "WELD_X", ""},
+		{"GOENV=off", []string{"GOENV=off"}, "GOAMD64", ""},
 		{"entry without =", []string{"A"}, "A", ""},
 		{"runner env hides the process env", []string{"A=1"}, "WELD_TEST_PROCESS", ""},
 		{"empty runner env hides the process env", []string{}, "WELD_TEST_PROCESS", ""},

@@ -7,8 +7,11 @@ import (
 	"bytes"
 	"debug/buildinfo"
 	"fmt"
+	"io"
+	"io/fs"
 	"os"
 	"runtime/debug"
+	"syscall"
 
 	"github.com/weldgo/weld/internal/compose"
 )
@@ -31,15 +34,30 @@ type Module struct {
 	Replace string `json:"replace,omitempty"`
 }
 
-// Read inspects the binary at path.
+// Read inspects the binary at path, which must be a regular file: a FIFO
+// or a device could block forever or never end.
 func Read(path string) (*Info, error) {
-	bi, err := buildinfo.ReadFile(path)
+	// O_NONBLOCK keeps the open itself from waiting for a FIFO's writer;
+	// on a regular file it changes nothing.
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		return nil, fmt.Errorf("inspecting %s: %w", path, err)
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, fmt.Errorf("inspecting %s: %w", path, err)
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, fmt.Errorf("inspecting %s: not a regular file (it is %s); give the path of a Go executable", path, fileKind(fi.Mode()))
+	}
+	bi, err := buildinfo.Read(f)
 	if err != nil {
 		return nil, fmt.Errorf("reading build info of %s: %w", path, err)
 	}
-	data, err := os.ReadFile(path)
+	data, err := io.ReadAll(io.NewSectionReader(f, 0, fi.Size()))
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("inspecting %s: %w", path, err)
 	}
 	info := &Info{Path: path, GoVersion: bi.GoVersion, Main: bi.Path, Record: findRecord(data)}
 	var goos, goarch, variant string
@@ -62,6 +80,21 @@ func Read(path string) (*Info, error) {
 		info.Modules = append(info.Modules, module(d))
 	}
 	return info, nil
+}
+
+// fileKind names what a non-regular file is, for the error.
+func fileKind(m fs.FileMode) string {
+	switch {
+	case m.IsDir():
+		return "a directory"
+	case m&fs.ModeNamedPipe != 0:
+		return "a named pipe"
+	case m&fs.ModeSocket != 0:
+		return "a socket"
+	case m&fs.ModeDevice != 0:
+		return "a device"
+	}
+	return "not a regular file"
 }
 
 func module(m *debug.Module) Module {

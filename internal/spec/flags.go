@@ -22,6 +22,12 @@ type Flags struct {
 // dir, the working directory.
 func FromFlags(f Flags, dir string) (*Spec, error) {
 	s := &Spec{Dir: dir, Name: f.Name, Build: f.Build}
+	if f.Name != "" {
+		s.NamePos = Pos{File: "--name"}
+	}
+	if f.Build.Cgo != "" {
+		s.Build.CgoPos = Pos{File: "--cgo"}
+	}
 	app, err := parseSourceFlag(f.App, "--app")
 	if err != nil {
 		return nil, err

@@ -44,14 +44,14 @@ func TestFromFlags(t *testing.T) {
 					"example.com/p3",
 					"example.com/p4=/abs/p4",
 				},
-				Build: Build{Tags: []string{"netgo"}, Ldflags: "-s", Env: []string{"A=1"}, Cgo: CgoOff},
+				Build: Build{Tags: []string{"netgo"}, Ldflags: "-s", Env: []string{"A=1"}, Cgo: CgoOff, CgoPos: flagPos("--cgo")},
 				Replace: []string{
 					"example.com/dep => ./dep",
 					"example.com/lib@v1.0.0 => example.com/fork@v1.0.1",
 				},
 			},
 			want: &Spec{
-				Dir: testDir, Name: "server",
+				Dir: testDir, Name: "server", NamePos: flagPos("--name"),
 				App: App{Source: Source{Module: "example.com/app", Dir: "/work/proj/app", RelDir: "app",
 					Package: "example.com/app/cmd/srv", Pos: flagPos("--app")}},
 				Plugins: []Plugin{
@@ -60,7 +60,7 @@ func TestFromFlags(t *testing.T) {
 					{Source: Source{Module: "example.com/p3", Version: "latest", Pos: flagPos("--with #3")}},
 					{Source: Source{Module: "example.com/p4", Dir: "/abs/p4", RelDir: "/abs/p4", Pos: flagPos("--with #4")}},
 				},
-				Build: Build{Tags: []string{"netgo"}, Ldflags: "-s", Env: []string{"A=1"}, Cgo: CgoOff},
+				Build: Build{Tags: []string{"netgo"}, Ldflags: "-s", Env: []string{"A=1"}, Cgo: CgoOff, CgoPos: flagPos("--cgo")},
 				Replace: []Replace{
 					{OldPath: "example.com/dep", NewPath: "/work/proj/dep", Pos: flagPos("--replace #1")},
 					{OldPath: "example.com/lib", OldVersion: "v1.0.0", NewPath: "example.com/fork", NewVersion: "v1.0.1", Pos: flagPos("--replace #2")},
@@ -107,11 +107,13 @@ func TestFromFlags(t *testing.T) {
 			wantErr: `--replace #1: replace "example.com/b => example.com/c": a module replacement needs a version (NEW@VERSION); for a directory, start the path with ./ or ../`},
 		{desc: "--replace with invalid old path", input: Flags{App: "example.com/app@v1", Replace: []string{"a b => ./c"}},
 			wantErr: `--replace #1: replace: malformed import path "a b": invalid char ' '`},
-		// Values that are checked after parsing name no flag (see the report).
+		// Values that are checked after parsing name their flag.
 		{desc: "invalid --name", input: Flags{App: "example.com/app@v1", Name: "a/b"},
-			wantErr: `name "a/b" is not a valid file name; use letters, digits, '.', '_' and '-'`},
+			wantErr: `--name: name "a/b" is not a valid file name; use letters, digits, '.', '_' and '-', starting with a letter or digit`},
 		{desc: "invalid cgo mode", input: Flags{App: "example.com/app@v1", Build: Build{Cgo: "yes"}},
-			wantErr: `build.cgo is "yes"; use auto, on or off`},
+			wantErr: `--cgo: build.cgo is "yes"; use auto, on or off`},
+		{desc: "--with version that reads as a flag", input: Flags{App: "example.com/app@v1", With: []string{"example.com/p@-toolexec"}},
+			wantErr: `--with #1: plugin example.com/p: version "-toolexec" is not a version or query; use a version such as v1.2.3, a query such as latest or >=v1.2.0, or a branch or commit`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.desc, func(t *testing.T) {

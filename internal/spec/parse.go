@@ -2,7 +2,6 @@ package spec
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -11,7 +10,7 @@ import (
 
 // Load reads and validates the manifest at file.
 func Load(file string) (*Spec, error) {
-	data, err := os.ReadFile(file)
+	data, err := readManifest(file)
 	if err != nil {
 		return nil, fmt.Errorf("reading manifest: %w", err)
 	}
@@ -26,6 +25,9 @@ func Load(file string) (*Spec, error) {
 // error positions; dir is the absolute directory that relative paths in the
 // manifest are resolved against.
 func Parse(file, dir string, data []byte) (*Spec, error) {
+	if err := checkText(file, data); err != nil {
+		return nil, err
+	}
 	r := nodeReader{file: file}
 	root, err := r.parseDocument(data)
 	if err != nil {
@@ -34,8 +36,8 @@ func Parse(file, dir string, data []byte) (*Spec, error) {
 	s := &Spec{File: file, Dir: dir}
 	var cgo string
 	err = r.fields(root, "the manifest", map[string]func(*yaml.Node) error{
-		"name":    r.str(&s.Name, "name"),
-		"version": r.str(&s.Version, "version"),
+		"name":    r.strAt(&s.Name, &s.NamePos, "name"),
+		"version": r.strAt(&s.Version, &s.VersionPos, "version"),
 		"app": func(n *yaml.Node) error {
 			s.App.Pos = r.pos(n)
 			return r.fields(n, "app", r.sourceFields(&s.App.Source, "app", map[string]func(*yaml.Node) error{
@@ -57,8 +59,8 @@ func Parse(file, dir string, data []byte) (*Spec, error) {
 			return r.fields(n, "build", map[string]func(*yaml.Node) error{
 				"tags":    r.strList(&s.Build.Tags, "build.tags"),
 				"ldflags": r.str(&s.Build.Ldflags, "build.ldflags"),
-				"env":     r.env(&s.Build.Env, "build.env"),
-				"cgo":     r.str(&cgo, "build.cgo"),
+				"env":     r.checkedEnv(&s.Build.Env, "build.env", checkBuildEnv),
+				"cgo":     r.strAt(&cgo, &s.Build.CgoPos, "build.cgo"),
 			})
 		},
 		"targets": r.seq("targets", func(n *yaml.Node) error {
@@ -127,8 +129,16 @@ func Parse(file, dir string, data []byte) (*Spec, error) {
 // plugin entries, plus any extra ones.
 func (r nodeReader) sourceFields(src *Source, what string, extra map[string]func(*yaml.Node) error) map[string]func(*yaml.Node) error {
 	h := map[string]func(*yaml.Node) error{
-		"module":  r.str(&src.Module, what+".module"),
-		"version": r.str(&src.Version, what+".version"),
+		"module": r.str(&src.Module, what+".module"),
+		"version": func(n *yaml.Node) error {
+			if err := r.str(&src.Version, what+".version")(n); err != nil {
+				return err
+			}
+			if msg := checkModuleQuery(src.Version); msg != "" {
+				return errorf(r.pos(resolve(n)), "%s.version %s", what, msg)
+			}
+			return nil
+		},
 		"path":    r.str(&src.RelDir, what+".path"),
 		"package": r.str(&src.Package, what+".package"),
 	}

@@ -1,6 +1,11 @@
 package spec
 
-import "testing"
+import (
+	"strings"
+	"testing"
+
+	"github.com/weldgo/weld/internal/gobuild"
+)
 
 // app is a valid app section for error cases that are about other keys.
 const app = "app: {module: example.com/app, version: v1.0.0}"
@@ -120,7 +125,7 @@ func TestParseValidationErrors(t *testing.T) {
 	runParseTests(t, []parseTest{
 		// The app.
 		{desc: "no app at all", input: "name: x\n",
-			wantErr: "weld.yaml: app.module is required: the module path of the application to extend"},
+			wantErr: "weld.yaml:1:1: app.module is required: the module path of the application to extend"},
 		{desc: "app without module", input: manifest("app:", "  version: v1.0.0"),
 			wantErr: "weld.yaml:2:3: app.module is required: the module path of the application to extend"},
 		{desc: "invalid app module path", input: manifest("app:", "  module: example.com/my app", "  version: v1.0.0"),
@@ -164,17 +169,87 @@ func TestParseValidationErrors(t *testing.T) {
 		{desc: "plugin is the app module", input: manifest(app, "plugins:", "  - {module: example.com/app, version: v1.0.0}"),
 			wantErr: "weld.yaml:3:5: plugin example.com/app is the app module itself; name one of its packages with package:"},
 
-		// Top-level values checked after decoding carry no line (see the report).
+		// Top-level values checked after decoding, at their own position.
 		{desc: "invalid cgo", input: manifest(app, "build:", "  cgo: maybe"),
-			wantErr: `weld.yaml: build.cgo is "maybe"; use auto, on or off`},
+			wantErr: `weld.yaml:3:8: build.cgo is "maybe"; use auto, on or off`},
 		{desc: "boolean cgo", input: manifest(app, "build:", "  cgo: true"),
-			wantErr: `weld.yaml: build.cgo is "true"; use auto, on or off`},
+			wantErr: `weld.yaml:3:8: build.cgo is "true"; use auto, on or off`},
+		{desc: "yes as cgo", input: manifest(app, "build: {cgo: yes}"),
+			wantErr: `weld.yaml:2:14: build.cgo is "yes"; use auto, on or off`},
 		{desc: "invalid name", input: manifest(app, "name: my app"),
-			wantErr: `weld.yaml: name "my app" is not a valid file name; use letters, digits, '.', '_' and '-'`},
+			wantErr: `weld.yaml:2:7: name "my app" is not a valid file name; use letters, digits, '.', '_' and '-', starting with a letter or digit`},
 		{desc: "name starting with a dash", input: manifest(app, "name: -x"),
-			wantErr: `weld.yaml: name "-x" is not a valid file name; use letters, digits, '.', '_' and '-'`},
+			wantErr: `weld.yaml:2:7: name "-x" is not a valid file name; use letters, digits, '.', '_' and '-', starting with a letter or digit`},
+		{desc: "name that climbs out of dist", input: manifest(app, "name: ../../evil"),
+			wantErr: `weld.yaml:2:7: name "../../evil" is not a valid file name; use letters, digits, '.', '_' and '-', starting with a letter or digit`},
+		{desc: "name that is too long", input: manifest(app, "name: "+strings.Repeat("a", 65)),
+			wantErr: `weld.yaml:2:7: name "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"... is 65 bytes long; use at most 64, since it names the files and directories weld writes`},
+		{desc: "huge name", input: manifest(app, "name: "+strings.Repeat("x", 100000)),
+			wantErr: `weld.yaml:2:7: name "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"... is 100000 bytes long; use at most 64, since it names the files and directories weld writes`},
+		{desc: "name checked before the app", input: manifest("name: a/b"),
+			wantErr: `weld.yaml:1:7: name "a/b" is not a valid file name; use letters, digits, '.', '_' and '-', starting with a letter or digit`},
+		{desc: "default name that is not a file name", input: manifest("app: {module: example.com/app~x, version: v1.0.0}"),
+			wantErr: `weld.yaml:1:6: name "app~x" is not a valid file name; use letters, digits, '.', '_' and '-', starting with a letter or digit (the name comes from the app's main package; set name: to choose one)`},
 		{desc: "version with a slash", input: manifest(app, "version: 1.0/beta"),
-			wantErr: `weld.yaml: version "1.0/beta" must not contain spaces or slashes`},
+			wantErr: `weld.yaml:2:10: version "1.0/beta" is not a valid product version; use letters, digits, '.', '+', '_', '~' and '-', starting with a letter or digit (for example 1.2.0)`},
+		{desc: "version that reads as a flag", input: manifest(app, "version: -modfile=/tmp/go.mod"),
+			wantErr: `weld.yaml:2:10: version "-modfile=/tmp/go.mod" is not a valid product version; use letters, digits, '.', '+', '_', '~' and '-', starting with a letter or digit (for example 1.2.0)`},
+		{desc: "version with a space", input: manifest(app, "version: '1.0 beta'"),
+			wantErr: `weld.yaml:2:10: version "1.0 beta" is not a valid product version; use letters, digits, '.', '+', '_', '~' and '-', starting with a letter or digit (for example 1.2.0)`},
+		{desc: "app version that reads as a flag", input: manifest("app:", "  module: example.com/app", "  version: -modfile=/tmp/go.mod"),
+			wantErr: `weld.yaml:3:12: app.version "-modfile=/tmp/go.mod" is not a version or query; use a version such as v1.2.3, a query such as latest or >=v1.2.0, or a branch or commit`},
+		{desc: "plugin version that reads as a flag", input: manifest(app, "plugins:", "  - {module: example.com/p, version: -modfile=x}"),
+			wantErr: `weld.yaml:3:38: plugin.version "-modfile=x" is not a version or query; use a version such as v1.2.3, a query such as latest or >=v1.2.0, or a branch or commit`},
+		{desc: "plugin version with a space", input: manifest(app, "plugins:", "  - module: example.com/p", "    version: v1 -x"),
+			wantErr: `weld.yaml:4:14: plugin.version "v1 -x" is not a version or query; use a version such as v1.2.3, a query such as latest or >=v1.2.0, or a branch or commit`},
+
+		// Packages are import paths, never something that reads as a flag.
+		{desc: "app package that is not an import path", input: manifest("app:", "  module: example.com/app", "  version: v1", "  package: example.com/app/../x"),
+			wantErr: `weld.yaml:2:3: app.package: malformed import path "example.com/app/../x": invalid path element ".."`},
+		{desc: "plugin package that is not an import path", input: manifest(app, "plugins:", "  - {module: example.com/p, version: v1, package: 'example.com/p/-x y'}"),
+			wantErr: `weld.yaml:3:5: plugin example.com/p: package: malformed import path "example.com/p/-x y": invalid char ' '`},
+
+		// outputs.deb is checked with the .deb writer's rules before anything is built.
+		{desc: "deb package name from an upper-case name", input: manifest(app, "name: MyApp", "version: 1.0.0", "outputs: {deb: {maintainer: A <a@x>, description: d}}"),
+			wantErr: `weld.yaml:4:16: outputs.deb: deb package name "MyApp": want at least two of a-z, 0-9, '.', '+', '-', starting with a letter or digit (the package name defaults to name:; set outputs.deb.package)`},
+		{desc: "bad deb package name", input: manifest(app, "version: 1.0.0", "outputs: {deb: {package: a_b, maintainer: A <a@x>, description: d}}"),
+			wantErr: `weld.yaml:3:16: outputs.deb: deb package name "a_b": want at least two of a-z, 0-9, '.', '+', '-', starting with a letter or digit`},
+		{desc: "version Debian cannot take", input: manifest(app, "version: beta", "outputs: {deb: {maintainer: A <a@x>, description: d}}"),
+			wantErr: `weld.yaml:3:16: outputs.deb: converting version "beta" for Debian: debian version "beta": the upstream version must start with a digit`},
+		{desc: "multi-line maintainer", input: manifest(app, "version: 1.0.0", "outputs:", "  deb:", "    maintainer: \"A\\nB\"", "    description: d"),
+			wantErr: `weld.yaml:5:5: outputs.deb: deb package app: maintainer "A\nB": must be a single line`},
+
+		// Plugin target patterns.
+		{desc: "plugin target pattern with a typo", input: manifest(app, "plugins:", "  - {module: example.com/p, version: v1.0.0, targets: [linx/*]}"),
+			wantErr: `weld.yaml:3:5: plugin example.com/p: target pattern "linx/*" matches no target weld builds, so the plugin would never be built; known targets: ` + strings.Join(gobuild.KnownTargets, ", ")},
+		{desc: "plugin target that weld does not build", input: manifest(app, "plugins:", "  - {module: example.com/p, version: v1.0.0, targets: 'linux/amd64, js/wasm'}"),
+			wantErr: `weld.yaml:3:5: plugin example.com/p: target pattern "js/wasm" matches no target weld builds, so the plugin would never be built; known targets: ` + strings.Join(gobuild.KnownTargets, ", ")},
+
+		// build.env entries that weld sets itself, or that change what is built.
+		{desc: "GOOS in build.env", input: manifest(app, "build:", "  env:", "    GOOS: windows"),
+			wantErr: "weld.yaml:4:5: build.env: GOOS cannot be set here: weld sets it for each target; list the platform under targets: (for example targets: [windows/amd64]) and pass --target"},
+		{desc: "GOARCH in build.env", input: manifest(app, "build: {env: {A: b, GOARCH: arm64}}"),
+			wantErr: "weld.yaml:2:21: build.env: GOARCH cannot be set here: weld sets it for each target; list the platform under targets: (for example targets: [linux/arm64]) and pass --target"},
+		{desc: "GOARM in build.env", input: manifest(app, "build:", "  env: {GOARM: '6'}"),
+			wantErr: "weld.yaml:3:9: build.env: GOARM cannot be set here: weld sets it from the target; use the target linux/arm/6 or linux/arm/7 under targets:"},
+		{desc: "CGO_ENABLED in build.env", input: manifest(app, "build:", "  env:", "    CGO_ENABLED: 0"),
+			wantErr: "weld.yaml:4:5: build.env: CGO_ENABLED cannot be set here: weld sets it from build.cgo; use build.cgo: auto, on or off"},
+		{desc: "GOTOOLCHAIN in build.env", input: manifest(app, "build:", "  env:", "    GOTOOLCHAIN: go1.22.0"),
+			wantErr: "weld.yaml:4:5: build.env: GOTOOLCHAIN cannot be set here: weld.lock pins the Go toolchain and weld selects it; to build with another Go, run weld lock with that go command"},
+		{desc: "CC in build.env", input: manifest(app, "build:", "  env:", "    CC: clang"),
+			wantErr: "weld.yaml:4:5: build.env: CC cannot be set here: weld sets the C compiler for each target; set cc: in the target's entry under targets: (for example - {target: linux/amd64, cc: clang})"},
+		{desc: "GOFLAGS -toolexec in build.env", input: manifest(app, "build:", "  env:", "    GOFLAGS: -toolexec=/tmp/x"),
+			wantErr: "weld.yaml:4:5: build.env: GOFLAGS sets -toolexec, which weld refuses: it runs another program in place of the compiler and linker"},
+		{desc: "GOFLAGS -overlay in build.env", input: manifest(app, "build:", "  env:", "    GOFLAGS: -modcacherw -overlay=o.json"),
+			wantErr: "weld.yaml:4:5: build.env: GOFLAGS sets -overlay, which weld refuses: it replaces source files with files that weld.lock does not cover"},
+		{desc: "GOFLAGS -modfile in build.env", input: manifest(app, "build:", "  env:", "    GOFLAGS: -modfile=other.mod"),
+			wantErr: "weld.yaml:4:5: build.env: GOFLAGS sets -modfile, which weld refuses: it builds from another go.mod than the one weld composed from weld.lock"},
+		{desc: "GOFLAGS -mod in build.env", input: manifest(app, "build:", "  env:", "    GOFLAGS: -mod=mod"),
+			wantErr: "weld.yaml:4:5: build.env: GOFLAGS sets -mod, which weld refuses: weld chooses the module mode itself (-mod=readonly, or vendor for weld build --vendor)"},
+		{desc: "GOFLAGS -tags in build.env", input: manifest(app, "build:", "  env:", "    GOFLAGS: -tags=netgo"),
+			wantErr: "weld.yaml:4:5: build.env: GOFLAGS sets -tags, which weld refuses: use build.tags instead"},
+		{desc: "GOFLAGS -ldflags in build.env", input: manifest(app, "build:", "  env:", "    GOFLAGS: -ldflags=-s"),
+			wantErr: "weld.yaml:4:5: build.env: GOFLAGS sets -ldflags, which weld refuses: use build.ldflags instead"},
 
 		// Replace and exclude.
 		{desc: "replace without arrow", input: manifest(app, "replace:", "  - example.com/a ./a"),

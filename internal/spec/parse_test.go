@@ -75,7 +75,7 @@ func TestParseValid(t *testing.T) {
 				"  tags: [netgo, osusergo]",
 				"  ldflags: -s -w -X main.v=1",
 				"  env:",
-				"    GOFLAGS: -trimpath", // 20
+				"    GOFLAGS: -gcflags=-N", // 20
 				"    CGO_CFLAGS: -O2",
 				"    AAA: \"1\"",
 				"  cgo: on",
@@ -87,7 +87,7 @@ func TestParseValid(t *testing.T) {
 			),
 			want: &Spec{
 				File: "weld.yaml", Dir: testDir,
-				Name: "imgserver", Version: "1.4.0",
+				Name: "imgserver", Version: "1.4.0", NamePos: at(1, 7), VersionPos: at(2, 10),
 				App: App{Source: Source{Module: "example.com/img", Version: "v1.2.3", Package: "example.com/img/cmd/imgserver", Pos: at(4, 3)}},
 				Plugins: []Plugin{
 					{Source: Source{Module: "example.com/plugins/cairo", Version: "latest", Pos: at(8, 5)}},
@@ -98,8 +98,9 @@ func TestParseValid(t *testing.T) {
 				Build: Build{
 					Tags:    []string{"netgo", "osusergo"},
 					Ldflags: "-s -w -X main.v=1",
-					Env:     []string{"GOFLAGS=-trimpath", "CGO_CFLAGS=-O2", "AAA=1"},
+					Env:     []string{"GOFLAGS=-gcflags=-N", "CGO_CFLAGS=-O2", "AAA=1"},
 					Cgo:     CgoOn,
+					CgoPos:  at(23, 8),
 				},
 				Replace: []Replace{
 					{OldPath: "example.com/old", NewPath: "/work/proj/forks/old", Pos: at(25, 5)},
@@ -125,7 +126,7 @@ func TestParseValid(t *testing.T) {
 					Source: Source{Module: "example.com/tools/v2", Dir: "/work/tools", RelDir: "../tools", Pos: at(2, 3)},
 					Entry:  "example.com/tools/v2/cli.Main",
 				},
-				Build: Build{Tags: []string{"netgo", "osusergo", "sqlite"}, Cgo: CgoOff},
+				Build: Build{Tags: []string{"netgo", "osusergo", "sqlite"}, Cgo: CgoOff, CgoPos: at(7, 8)},
 			},
 		},
 		{
@@ -166,9 +167,9 @@ func TestParseValid(t *testing.T) {
 				"  cgo: auto",
 			),
 			want: &Spec{
-				File: "weld.yaml", Dir: testDir, Name: "app", Version: "1.10",
+				File: "weld.yaml", Dir: testDir, Name: "app", Version: "1.10", VersionPos: at(1, 10),
 				App:   App{Source: Source{Module: "example.com/app", Dir: testDir, RelDir: ".", Pos: at(3, 3)}},
-				Build: Build{Tags: []string{"a", "b"}, Env: []string{"N=3", "B=true"}, Cgo: CgoAuto},
+				Build: Build{Tags: []string{"a", "b"}, Env: []string{"N=3", "B=true"}, Cgo: CgoAuto, CgoPos: at(10, 8)},
 			},
 		},
 		{

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"path"
 	"strings"
+	"unicode/utf8"
 )
 
 // Spec is a validated composition request: one application and the plugins
@@ -20,11 +21,13 @@ type Spec struct {
 
 	Name    string
 	Version string // the product version, for packages; optional
-	App     App
-	Plugins []Plugin
-	Build   Build
-	Replace []Replace
-	Exclude []Exclude
+	// NamePos and VersionPos say where name and version were set.
+	NamePos, VersionPos Pos
+	App                 App
+	Plugins             []Plugin
+	Build               Build
+	Replace             []Replace
+	Exclude             []Exclude
 	// Targets are the manifest's targets, in order; `--target all` builds
 	// them all. Empty means the host.
 	Targets []Target
@@ -251,6 +254,7 @@ type Build struct {
 	Ldflags string
 	Env     []string // KEY=VALUE, in manifest order
 	Cgo     CgoMode
+	CgoPos  Pos // where cgo was set
 }
 
 // CgoMode says when cgo is enabled.
@@ -288,6 +292,36 @@ func (e *Error) Error() string {
 	return e.Pos.String() + ": " + e.Msg
 }
 
+// errorf formats an error at pos. A long value from the manifest (a key,
+// a path, an error that quotes one) is shortened in the middle, so that an
+// error stays a readable line however large the input.
 func errorf(pos Pos, format string, args ...any) *Error {
+	for i, a := range args {
+		switch v := a.(type) {
+		case string:
+			args[i] = elide(v)
+		case error:
+			args[i] = elide(v.Error())
+		}
+	}
 	return &Error{Pos: pos, Msg: fmt.Sprintf(format, args...)}
+}
+
+// maxArgLen bounds each value quoted in an error message.
+const maxArgLen = 400
+
+func elide(s string) string {
+	if len(s) <= maxArgLen {
+		return s
+	}
+	// Cut both ends at the start of a character.
+	h, t := maxArgLen/2, len(s)-maxArgLen/2
+	for h > 0 && !utf8.RuneStart(s[h]) {
+		h--
+	}
+	for t < len(s) && !utf8.RuneStart(s[t]) {
+		t++
+	}
+	head, tail := s[:h], s[t:]
+	return fmt.Sprintf("%s...(%d bytes)...%s", head, len(s)-len(head)-len(tail), tail)
 }

@@ -134,10 +134,17 @@ func TestTopLevelSysroot(t *testing.T) {
 // TestPkgConfigPathList: pkg_config_path becomes PKG_CONFIG_LIBDIR, a
 // colon-separated list, so every relative element must be made absolute.
 func TestPkgConfigPathList(t *testing.T) {
-	s := mustParse(t, tDoc{tApp, "targets:", "  - {target: linux/arm64, pkg_config_path: 'pc:../other/pc'}"})
-	want := tDir + "/pc:/home/u/other/pc"
-	if got := s.Targets[0].PkgConfigPath; got != want {
-		t.Skipf("BUG (reported): pkg_config_path %q: only the first list element is made absolute: got %q, want %q", "pc:../other/pc", got, want)
+	tests := []struct{ input, want string }{
+		{"pc", tDir + "/pc"},
+		{"pc:../other/pc", tDir + "/pc:/home/u/other/pc"},
+		{"/abs/pc:rel:../up", "/abs/pc:" + tDir + "/rel:/home/u/up"},
+		{"a:/b:c", tDir + "/a:/b:" + tDir + "/c"},
+	}
+	for _, tt := range tests {
+		s := mustParse(t, tDoc{tApp, "targets:", "  - {target: linux/arm64, pkg_config_path: '" + tt.input + "'}"})
+		if got := s.Targets[0].PkgConfigPath; got != tt.want {
+			t.Fatalf("pkg_config_path %q: got %q, want %q (every list element made absolute)", tt.input, got, tt.want)
+		}
 	}
 }
 

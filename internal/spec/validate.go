@@ -3,7 +3,6 @@ package spec
 import (
 	"go/token"
 	"path"
-	"regexp"
 	"strings"
 
 	"golang.org/x/mod/module"
@@ -11,29 +10,44 @@ import (
 	"github.com/weldgo/weld/internal/gobuild"
 )
 
-var nameRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*$`)
-
 // Validate checks the rules that no single key can check alone. It fills in
 // defaults (the binary name, cgo mode) as it goes.
 func (s *Spec) Validate() error {
+	// The name and version make file names, so they are checked first:
+	// nothing may be resolved or written for a name that cannot be used.
+	if s.Name != "" {
+		if msg := checkName(s.Name); msg != "" {
+			return errorf(s.posOr(s.NamePos), "%s", msg)
+		}
+	}
+	if s.Version != "" {
+		if msg := checkVersion(s.Version); msg != "" {
+			return errorf(s.posOr(s.VersionPos), "%s", msg)
+		}
+	}
 	if err := s.validateApp(); err != nil {
 		return err
 	}
 	if s.Name == "" {
 		s.Name = defaultName(s.App)
-	}
-	if !nameRE.MatchString(s.Name) {
-		return errorf(Pos{File: s.File}, "name %q is not a valid file name; use letters, digits, '.', '_' and '-'", s.Name)
-	}
-	if s.Version != "" && strings.ContainsAny(s.Version, " /") {
-		return errorf(Pos{File: s.File}, "version %q must not contain spaces or slashes", s.Version)
+		if msg := checkName(s.Name); msg != "" {
+			return errorf(s.posOr(s.App.Pos), "%s (the name comes from the app's main package; set name: to choose one)", msg)
+		}
 	}
 	switch s.Build.Cgo {
 	case "":
 		s.Build.Cgo = CgoAuto
 	case CgoAuto, CgoOn, CgoOff:
 	default:
-		return errorf(Pos{File: s.File}, "build.cgo is %q; use auto, on or off", s.Build.Cgo)
+		return errorf(s.posOr(s.Build.CgoPos), "build.cgo is %s; use auto, on or off", short(string(s.Build.Cgo)))
+	}
+	for _, kv := range s.Build.Env {
+		// Parse checks these at their own position; this covers a Spec
+		// built another way.
+		k, v, _ := strings.Cut(kv, "=")
+		if msg := checkBuildEnv(k, v); msg != "" {
+			return errorf(s.posOr(Pos{}), "build.env: %s", msg)
+		}
 	}
 	if d := s.Outputs.Deb; d != nil {
 		switch {
@@ -41,6 +55,9 @@ func (s *Spec) Validate() error {
 			return errorf(d.Pos, "outputs.deb needs the product version: add version: 1.0.0 (or similar) at the top of the manifest")
 		case d.Maintainer == "" || d.Description == "":
 			return errorf(d.Pos, "outputs.deb needs maintainer: (Name <email>) and description: (one line)")
+		}
+		if err := checkDeb(s.Name, s.Version, d); err != nil {
+			return errorf(d.Pos, "outputs.deb: %v", err)
 		}
 	}
 	seenTargets := map[string]Pos{}
@@ -56,8 +73,8 @@ func (s *Spec) Validate() error {
 	seen := map[string]Pos{}
 	for _, p := range s.Plugins {
 		for _, pat := range p.Targets {
-			if _, err := path.Match(pat, ""); err != nil || strings.Count(pat, "/") == 0 {
-				return errorf(p.Pos, "plugin %s: target pattern %q must look like OS/ARCH, with * as a wildcard (for example linux/*)", p.ImportPath(), pat)
+			if msg := checkTargetPattern(pat); msg != "" {
+				return errorf(p.Pos, "plugin %s: %s", p.ImportPath(), msg)
 			}
 		}
 		if err := validatePlugin(p); err != nil {
@@ -99,11 +116,7 @@ func (s *Spec) Validate() error {
 func (s *Spec) validateApp() error {
 	a := s.App
 	if a.Module == "" {
-		pos := a.Pos
-		if pos.Line == 0 {
-			pos = Pos{File: s.File}
-		}
-		return errorf(pos, "app.module is required: the module path of the application to extend")
+		return errorf(s.posOr(a.Pos), "app.module is required: the module path of the application to extend")
 	}
 	if err := checkSource(a.Source, "app"); err != nil {
 		return err
@@ -118,6 +131,11 @@ func (s *Spec) validateApp() error {
 		}
 		if !within(pkg, a.Module) {
 			return errorf(a.Pos, "app.entry %q is not in the app module %s", a.Entry, a.Module)
+		}
+	}
+	if a.Package != "" {
+		if err := module.CheckImportPath(a.Package); err != nil {
+			return errorf(a.Pos, "app.package: %v", err)
 		}
 	}
 	if a.Package != "" && !within(a.Package, a.Module) {
@@ -142,6 +160,11 @@ func validatePlugin(p Plugin) error {
 	if err := checkSource(p.Source, "plugin "+p.Module); err != nil {
 		return err
 	}
+	if p.Package != "" {
+		if err := module.CheckImportPath(p.Package); err != nil {
+			return errorf(p.Pos, "plugin %s: package: %v", p.Module, err)
+		}
+	}
 	if p.Package != "" && !within(p.Package, p.Module) {
 		return errorf(p.Pos, "plugin %s: package %s is not in that module", p.Module, p.Package)
 	}
@@ -153,6 +176,9 @@ func checkSource(src Source, what string) error {
 	if err := module.CheckPath(src.Module); err != nil {
 		return errorf(src.Pos, "%s: invalid module path: %v", what, err)
 	}
+	if msg := checkModuleQuery(src.Version); msg != "" {
+		return errorf(src.Pos, "%s: version %s", what, msg)
+	}
 	switch {
 	case src.Version != "" && src.RelDir != "":
 		return errorf(src.Pos, "%s has both version and path; keep version to use a published module, or path to use a local directory", what)
@@ -160,6 +186,18 @@ func checkSource(src Source, what string) error {
 		return errorf(src.Pos, "%s needs a version (for example latest or v1.2.3) or a path to a local directory", what)
 	}
 	return nil
+}
+
+// posOr returns pos or, when it is unknown, the manifest as a whole
+// (its first line), or nothing for a Spec made from flags.
+func (s *Spec) posOr(pos Pos) Pos {
+	switch {
+	case pos.File != "" || pos.Line != 0:
+		return pos
+	case s.File == "":
+		return Pos{}
+	}
+	return Pos{File: s.File, Line: 1, Col: 1}
 }
 
 func within(pkg, mod string) bool { return pkg == mod || strings.HasPrefix(pkg, mod+"/") }

@@ -25,9 +25,14 @@ func (r nodeReader) parseDocument(data []byte) (*yaml.Node, error) {
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		var le *yaml.LoadError
 		if errors.As(err, &le) {
-			return nil, errorf(Pos{File: r.file, Line: le.Mark.Line, Col: le.Mark.Column}, "malformed YAML: %s", le.Message)
+			pos := Pos{File: r.file, Line: le.Mark.Line, Col: le.Mark.Column}
+			if pos.Line == 0 {
+				// The reader's errors carry only a byte offset.
+				pos = offsetPos(r.file, data, le.Mark.Index)
+			}
+			return nil, errorf(pos, "malformed YAML: %s", le.Message)
 		}
-		return nil, errorf(Pos{File: r.file}, "malformed YAML: %v", err)
+		return nil, errorf(Pos{File: r.file, Line: 1, Col: 1}, "malformed YAML: %v", err)
 	}
 	if doc.Kind == 0 || len(doc.Content) == 0 {
 		return nil, errorf(Pos{File: r.file, Line: 1, Col: 1}, "empty manifest: expected at least the keys name, app and plugins")
@@ -107,6 +112,14 @@ func (r nodeReader) str(dst *string, what string) func(*yaml.Node) error {
 	}
 }
 
+// strAt is str that also records where the value is.
+func (r nodeReader) strAt(dst *string, pos *Pos, what string) func(*yaml.Node) error {
+	return func(n *yaml.Node) error {
+		*pos = r.pos(resolve(n))
+		return r.str(dst, what)(n)
+	}
+}
+
 // strList decodes a list of scalars, or one scalar holding a comma- or
 // space-separated list.
 func (r nodeReader) strList(dst *[]string, what string) func(*yaml.Node) error {
@@ -154,6 +167,12 @@ func (r nodeReader) seq(what string, item func(*yaml.Node) error) func(*yaml.Nod
 
 // env decodes a mapping of environment variables, keeping manifest order.
 func (r nodeReader) env(dst *[]string, what string) func(*yaml.Node) error {
+	return r.checkedEnv(dst, what, nil)
+}
+
+// checkedEnv is env with a check of each variable; check returns "" for
+// an acceptable variable, or what is wrong with it and what to do.
+func (r nodeReader) checkedEnv(dst *[]string, what string, check func(name, value string) string) func(*yaml.Node) error {
 	return func(n *yaml.Node) error {
 		n = resolve(n)
 		if n.Kind != yaml.MappingNode {
@@ -173,6 +192,11 @@ func (r nodeReader) env(dst *[]string, what string) func(*yaml.Node) error {
 			}
 			if seen[k] {
 				return errorf(r.pos(n.Content[i]), "%s: variable %s set twice", what, k)
+			}
+			if check != nil {
+				if msg := check(k, v); msg != "" {
+					return errorf(r.pos(resolve(n.Content[i])), "%s: %s", what, msg)
+				}
 			}
 			seen[k] = true
 			*dst = append(*dst, k+"="+v)
