@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"runtime"
 	"strings"
+	"sync"
 
 	"github.com/weldgo/weld/internal/compose"
 	"github.com/weldgo/weld/internal/gobuild"
@@ -65,6 +66,10 @@ type Session struct {
 	roots     sysroots
 	rootReqs  []lock.Sysroot
 	memo      memo
+	// corrupt holds the keys of damaged cache entries read in this
+	// session, with why, until their replacements are stored.
+	corruptMu sync.Mutex
+	corrupt   map[string]string
 }
 
 // Open resolves the composition. Close the session to remove its work
