@@ -180,6 +180,9 @@ func Build(ctx context.Context, o Options) ([]Artifact, error) {
 		}
 		s.saveComposition()
 	}
+	if err := s.verifyModules(ctx); err != nil {
+		return nil, err
+	}
 	// Targets build in parallel, as many at once as go would run jobs;
 	// each has its own scratch directory for its overlay.
 	g, gctx := errgroup.WithContext(ctx)

@@ -15,8 +15,10 @@ import (
 
 	"github.com/weldgo/weld/internal/compose"
 	"github.com/weldgo/weld/internal/lock"
+	"github.com/weldgo/weld/internal/modverify"
 	"github.com/weldgo/weld/internal/outcache"
 	"github.com/weldgo/weld/internal/spec"
+	"golang.org/x/mod/module"
 )
 
 // keyEnv are the environment variables that change what go build produces
@@ -227,3 +229,82 @@ func (s *Session) packagesFromCache(key string, a Artifact) ([]string, bool) {
 }
 
 func packagesWhat(a Artifact) string { return "the packages of " + a.Target.String() }
+
+// verifyModules checks, before anything is compiled, that every module
+// directory the build reads from the module cache still holds what
+// weld.lock's h1: hash says, so that an edited module cache is never
+// compiled, and so never stored in weld's cache under the lock's key.
+// Outputs served from weld's cache need no check: each was stored by a
+// build that passed this one.
+func (s *Session) verifyModules(ctx context.Context) error {
+	mods := modulesToVerify(s.Comp, s.Lock)
+	done := s.opts.Steps.Start("verifying", fmt.Sprintf("%d modules", len(mods)))
+	res, err := modverify.Verify(ctx, modverify.Options{Store: s.cache, Warn: s.opts.Steps.Warn}, mods)
+	if res.Hashed > 0 {
+		done() // only hashing takes long enough to report
+	}
+	if err != nil {
+		return fmt.Errorf("verifying the module cache: %w", err)
+	}
+	return nil
+}
+
+// modulesToVerify lists the module-cache directories of the composition
+// with the h1: hash the lock records for each. A directory is identified
+// by its name (…/escaped-path@escaped-version), so a module replaced by
+// another module's version is checked as that module. A local directory
+// is covered by the lock's local hashes instead, and a module with no h1:
+// hash in the lock has only its go.mod in the build: go build reads none
+// of its files.
+func modulesToVerify(c *compose.Composition, l *lock.Lock) []modverify.Module {
+	if c == nil || l == nil {
+		return nil
+	}
+	byDirName := map[string]modverify.Module{}
+	for _, line := range l.Sums {
+		f := strings.Fields(line)
+		if len(f) != 3 || strings.HasSuffix(f[1], "/go.mod") {
+			continue
+		}
+		p, err1 := module.EscapePath(f[0])
+		v, err2 := module.EscapeVersion(f[1])
+		if err1 == nil && err2 == nil {
+			byDirName[p+"@"+v] = modverify.Module{Path: f[0], Version: f[1], Sum: f[2]}
+		}
+	}
+	seen := map[string]bool{}
+	var out []modverify.Module
+	add := func(m compose.Module) {
+		if m.Local || m.Dir == "" || seen[m.Dir] {
+			return
+		}
+		if mod, ok := cacheDirModule(byDirName, m.Dir); ok {
+			seen[m.Dir] = true
+			out = append(out, mod)
+		}
+	}
+	add(c.App)
+	for _, p := range c.Plugins {
+		add(p.Module)
+	}
+	for _, m := range c.BuildList {
+		add(m)
+	}
+	return out
+}
+
+// cacheDirModule finds the locked module whose module-cache directory dir
+// is: the one whose escaped path@version ends dir.
+func cacheDirModule(byDirName map[string]modverify.Module, dir string) (modverify.Module, bool) {
+	d := filepath.ToSlash(dir)
+	for i := len(d) - 1; i >= 0; i-- {
+		if d[i] != '/' {
+			continue
+		}
+		if m, ok := byDirName[d[i+1:]]; ok {
+			m.Dir = dir
+			return m, true
+		}
+	}
+	return modverify.Module{}, false
+}
