@@ -180,7 +180,7 @@ func Build(ctx context.Context, o Options) ([]Artifact, error) {
 		}
 		s.saveComposition()
 	}
-	if err := s.verifyModules(ctx); err != nil {
+	if err := s.VerifyModules(ctx); err != nil {
 		return nil, err
 	}
 	// Targets build in parallel, as many at once as go would run jobs;

@@ -230,13 +230,13 @@ func (s *Session) packagesFromCache(key string, a Artifact) ([]string, bool) {
 
 func packagesWhat(a Artifact) string { return "the packages of " + a.Target.String() }
 
-// verifyModules checks, before anything is compiled, that every module
+// VerifyModules checks, before anything is compiled, that every module
 // directory the build reads from the module cache still holds what
 // weld.lock's h1: hash says, so that an edited module cache is never
 // compiled, and so never stored in weld's cache under the lock's key.
 // Outputs served from weld's cache need no check: each was stored by a
 // build that passed this one.
-func (s *Session) verifyModules(ctx context.Context) error {
+func (s *Session) VerifyModules(ctx context.Context) error {
 	mods := modulesToVerify(s.Comp, s.Lock)
 	done := s.opts.Steps.Start("verifying", fmt.Sprintf("%d modules", len(mods)))
 	res, err := modverify.Verify(ctx, modverify.Options{Store: s.cache, Warn: s.opts.Steps.Warn}, mods)

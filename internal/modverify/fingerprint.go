@@ -3,9 +3,9 @@ package modverify
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"fmt"
 	"io/fs"
 	"path/filepath"
+	"strconv"
 )
 
 // Fingerprint digests the metadata of everything under dir: each entry's
@@ -15,6 +15,7 @@ import (
 // be set back by a user, so neither can the fingerprint.
 func Fingerprint(dir string) (string, error) {
 	h := sha256.New()
+	var line []byte
 	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
@@ -23,11 +24,18 @@ func Fingerprint(dir string) (string, error) {
 		if err != nil {
 			return err
 		}
-		rel, err := filepath.Rel(dir, p)
-		if err != nil {
-			return err
+		// Each line starts with the path's length, so that no path can
+		// pass for another entry's fields.
+		line = strconv.AppendInt(line[:0], int64(len(p)), 10)
+		line = append(line, ' ')
+		line = append(line, p...)
+		for _, n := range []int64{int64(fi.Mode()), fi.Size(), fi.ModTime().UnixNano()} {
+			line = append(line, ' ')
+			line = strconv.AppendInt(line, n, 10)
 		}
-		fmt.Fprintf(h, "%q %v %d %d %s\n", filepath.ToSlash(rel), fi.Mode(), fi.Size(), fi.ModTime().UnixNano(), sysStat(fi))
+		line = appendSysStat(line, fi)
+		line = append(line, '\n')
+		h.Write(line)
 		return nil
 	})
 	if err != nil {

@@ -3,16 +3,21 @@
 package modverify
 
 import (
-	"fmt"
 	"io/fs"
+	"strconv"
 	"syscall"
 )
 
-// sysStat is the inode, device and change time of a file.
-func sysStat(fi fs.FileInfo) string {
+// appendSysStat appends the inode, device and change time of a file.
+func appendSysStat(b []byte, fi fs.FileInfo) []byte {
 	st, ok := fi.Sys().(*syscall.Stat_t)
 	if !ok {
-		return ""
+		return b
 	}
-	return fmt.Sprintf("%d %d %d", st.Ino, st.Dev, ctimeNanos(st))
+	b = append(b, ' ')
+	b = strconv.AppendUint(b, uint64(st.Ino), 10)
+	b = append(b, ' ')
+	b = strconv.AppendUint(b, uint64(st.Dev), 10)
+	b = append(b, ' ')
+	return strconv.AppendInt(b, ctimeNanos(st), 10)
 }
