@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"runtime"
 	"strings"
+	"sync"
 
 	"github.com/weldgo/weld/internal/compose"
 	"github.com/weldgo/weld/internal/gobuild"
@@ -65,6 +66,10 @@ type Session struct {
 	roots     sysroots
 	rootReqs  []lock.Sysroot
 	memo      memo
+	// corrupt holds the keys of damaged cache entries read in this
+	// session, with why, until their replacements are stored.
+	corruptMu sync.Mutex
+	corrupt   map[string]string
 }
 
 // Open resolves the composition. Close the session to remove its work
@@ -174,6 +179,9 @@ func Build(ctx context.Context, o Options) ([]Artifact, error) {
 			return nil, err
 		}
 		s.saveComposition()
+	}
+	if err := s.VerifyModules(ctx); err != nil {
+		return nil, err
 	}
 	// Targets build in parallel, as many at once as go would run jobs;
 	// each has its own scratch directory for its overlay.

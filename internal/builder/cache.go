@@ -4,16 +4,21 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
+	"path/filepath"
 	"runtime/debug"
 	"sort"
 	"strings"
 
 	"github.com/weldgo/weld/internal/compose"
 	"github.com/weldgo/weld/internal/lock"
+	"github.com/weldgo/weld/internal/modverify"
 	"github.com/weldgo/weld/internal/outcache"
 	"github.com/weldgo/weld/internal/spec"
+	"golang.org/x/mod/module"
 )
 
 // keyEnv are the environment variables that change what go build produces
@@ -56,23 +61,64 @@ func weldIdentity() string {
 }
 
 // fromCache copies a target's cached output into place, if there is one
-// whose C libraries are still the ones it was built against.
+// whose C libraries are still the ones it was built against. Every file is
+// checked against its recorded sha256 as it is copied; a damaged entry is
+// removed, and the target is rebuilt.
 func (s *Session) fromCache(ctx context.Context, l *lock.Lock, goVersion string, a Artifact) bool {
 	key := s.outputKey(l, goVersion, a)
-	bin, meta, ok := s.cache.Get(key)
-	if !ok {
+	entry, meta, err := s.cache.Get(key)
+	if err != nil {
+		s.cacheReadFailed(err, key, a.Target.String())
 		return false
 	}
 	if meta.Fingerprint != "" && meta.Fingerprint != s.cFingerprint(ctx, s.toolchainFor(ctx, a.Target), meta.PkgConfig) {
 		s.cache.Remove(key) // built against C libraries that changed since
 		return false
 	}
-	if err := outcache.CopyFile(bin, a.Path); err != nil {
-		s.opts.Steps.Warn(fmt.Sprintf("cached output unusable: %v", err))
+	if err := entry.CopyOut(meta.Name, a.Path, 0o755); err != nil {
+		s.cacheReadFailed(err, key, a.Target.String())
 		return false
 	}
 	s.opts.Steps.Note(fmt.Sprintf("%-10s %-48s from cache %s", "cached", a.Target, key[:16]))
 	return true
+}
+
+// cacheReadFailed handles a cache entry that could not be used: a damaged
+// one (the store has removed it) is remembered, so that one line reports
+// it once its replacement is built; any other failure is a warning.
+func (s *Session) cacheReadFailed(err error, key, what string) {
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+	case errors.Is(err, outcache.ErrCorrupt):
+		s.corruptMu.Lock()
+		defer s.corruptMu.Unlock()
+		if s.corrupt == nil {
+			s.corrupt = map[string]string{}
+		}
+		s.corrupt[key] = corruptWhy(err)
+	default:
+		s.opts.Steps.Warn(fmt.Sprintf("cache entry %s for %s unusable: %v", outcache.ShortKey(key), what, err))
+	}
+}
+
+// rebuilt reports, in one line, that the entry stored under key replaces a
+// damaged one.
+func (s *Session) rebuilt(key, what string) {
+	s.corruptMu.Lock()
+	why, ok := s.corrupt[key]
+	delete(s.corrupt, key)
+	s.corruptMu.Unlock()
+	if ok {
+		s.opts.Steps.Warn(fmt.Sprintf("cache entry %s for %s was corrupt (%s); rebuilt", outcache.ShortKey(key), what, why))
+	}
+}
+
+func corruptWhy(err error) string {
+	var ce *outcache.CorruptError
+	if errors.As(err, &ce) {
+		return ce.Why
+	}
+	return err.Error()
 }
 
 // toCache stores a fresh output. A failure to cache is only a warning.
@@ -90,9 +136,12 @@ func (s *Session) toCache(ctx context.Context, a Artifact, cgo bool) {
 		sort.Strings(meta.PkgConfig)
 		meta.Fingerprint = s.cFingerprint(ctx, s.toolchainFor(ctx, a.Target), meta.PkgConfig)
 	}
-	if err := s.cache.Put(s.outputKey(s.Lock, s.goVersion, a), a.Path, meta); err != nil {
+	key := s.outputKey(s.Lock, s.goVersion, a)
+	if err := s.cache.Put(key, a.Path, meta); err != nil {
 		s.opts.Steps.Warn(fmt.Sprintf("caching %s: %v", a.Path, err))
+		return
 	}
+	s.rebuilt(key, a.Target.String())
 }
 
 // cFingerprint identifies the C side of a cgo build: the compiler and the
@@ -118,8 +167,10 @@ func (s *Session) compositionKey(l *lock.Lock, goVersion string) string {
 // restoreComposition loads the composition that a matching lock was
 // resolved to, so that a locked build runs no go command before go build.
 func (s *Session) restoreComposition(st *lockState, resolveSpec *spec.Spec) bool {
-	data, ok := s.cache.LoadComposition(s.compositionKey(st.old, st.goVer))
-	if !ok {
+	key := s.compositionKey(st.old, st.goVer)
+	data, err := s.cache.LoadComposition(key)
+	if err != nil {
+		s.cacheReadFailed(err, key, compositionWhat)
 		return false
 	}
 	snap, err := compose.DecodeSnapshot(data)
@@ -143,10 +194,117 @@ func (s *Session) saveComposition() {
 	if err == nil {
 		var data []byte
 		if data, err = snap.Encode(); err == nil {
-			err = s.cache.SaveComposition(s.compositionKey(s.Lock, s.goVersion), data)
+			key := s.compositionKey(s.Lock, s.goVersion)
+			if err = s.cache.SaveComposition(key, data); err == nil {
+				s.rebuilt(key, compositionWhat)
+			}
 		}
 	}
 	if err != nil {
 		s.opts.Steps.Warn(fmt.Sprintf("caching the composition: %v", err))
 	}
+}
+
+// compositionWhat names a cached composition in messages.
+const compositionWhat = "the resolved composition"
+
+// packagesFromCache copies a target's cached packages into the output
+// directory, each checked against its recorded sha256.
+func (s *Session) packagesFromCache(key string, a Artifact) ([]string, bool) {
+	entry, names, err := s.cache.GetFiles(key)
+	if err != nil {
+		s.cacheReadFailed(err, key, packagesWhat(a))
+		return nil, false
+	}
+	var paths []string
+	for _, name := range names {
+		p := filepath.Join(outDirOf(s.opts), name)
+		if err := entry.CopyOut(name, p, 0o644); err != nil {
+			s.cacheReadFailed(err, key, packagesWhat(a))
+			return nil, false
+		}
+		paths = append(paths, p)
+	}
+	return paths, true
+}
+
+func packagesWhat(a Artifact) string { return "the packages of " + a.Target.String() }
+
+// VerifyModules checks, before anything is compiled, that every module
+// directory the build reads from the module cache still holds what
+// weld.lock's h1: hash says, so that an edited module cache is never
+// compiled, and so never stored in weld's cache under the lock's key.
+// Outputs served from weld's cache need no check: each was stored by a
+// build that passed this one.
+func (s *Session) VerifyModules(ctx context.Context) error {
+	mods := modulesToVerify(s.Comp, s.Lock)
+	done := s.opts.Steps.Start("verifying", fmt.Sprintf("%d modules", len(mods)))
+	res, err := modverify.Verify(ctx, modverify.Options{Store: s.cache, Warn: s.opts.Steps.Warn}, mods)
+	if res.Hashed > 0 {
+		done() // only hashing takes long enough to report
+	}
+	if err != nil {
+		return fmt.Errorf("verifying the module cache: %w", err)
+	}
+	return nil
+}
+
+// modulesToVerify lists the module-cache directories of the composition
+// with the h1: hash the lock records for each. A directory is identified
+// by its name (…/escaped-path@escaped-version), so a module replaced by
+// another module's version is checked as that module. A local directory
+// is covered by the lock's local hashes instead, and a module with no h1:
+// hash in the lock has only its go.mod in the build: go build reads none
+// of its files.
+func modulesToVerify(c *compose.Composition, l *lock.Lock) []modverify.Module {
+	if c == nil || l == nil {
+		return nil
+	}
+	byDirName := map[string]modverify.Module{}
+	for _, line := range l.Sums {
+		f := strings.Fields(line)
+		if len(f) != 3 || strings.HasSuffix(f[1], "/go.mod") {
+			continue
+		}
+		p, err1 := module.EscapePath(f[0])
+		v, err2 := module.EscapeVersion(f[1])
+		if err1 == nil && err2 == nil {
+			byDirName[p+"@"+v] = modverify.Module{Path: f[0], Version: f[1], Sum: f[2]}
+		}
+	}
+	seen := map[string]bool{}
+	var out []modverify.Module
+	add := func(m compose.Module) {
+		if m.Local || m.Dir == "" || seen[m.Dir] {
+			return
+		}
+		if mod, ok := cacheDirModule(byDirName, m.Dir); ok {
+			seen[m.Dir] = true
+			out = append(out, mod)
+		}
+	}
+	add(c.App)
+	for _, p := range c.Plugins {
+		add(p.Module)
+	}
+	for _, m := range c.BuildList {
+		add(m)
+	}
+	return out
+}
+
+// cacheDirModule finds the locked module whose module-cache directory dir
+// is: the one whose escaped path@version ends dir.
+func cacheDirModule(byDirName map[string]modverify.Module, dir string) (modverify.Module, bool) {
+	d := filepath.ToSlash(dir)
+	for i := len(d) - 1; i >= 0; i-- {
+		if d[i] != '/' {
+			continue
+		}
+		if m, ok := byDirName[d[i+1:]]; ok {
+			m.Dir = dir
+			return m, true
+		}
+	}
+	return modverify.Module{}, false
 }

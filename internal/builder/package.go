@@ -57,15 +57,7 @@ func (s *Session) packageTarget(ctx context.Context, a Artifact) ([]string, erro
 		}
 		key = outcache.Key("weld packages v1", s.outputKey(s.Lock, s.goVersion, a), fmt.Sprint(out.Archive), deb,
 			s.opts.Spec.Version, mtime.String(), s.cFingerprint(ctx, s.toolchainFor(ctx, a.Target), nil))
-		if cached, ok := s.cache.GetFiles(key); ok {
-			var paths []string
-			for _, c := range cached {
-				p := filepath.Join(outDirOf(s.opts), filepath.Base(c))
-				if err := atomicfile.CopyFile(c, p, 0o644); err != nil {
-					return nil, err
-				}
-				paths = append(paths, p)
-			}
+		if paths, ok := s.packagesFromCache(key, a); ok {
 			return paths, nil
 		}
 	}
@@ -76,6 +68,8 @@ func (s *Session) packageTarget(ctx context.Context, a Artifact) ([]string, erro
 	if key != "" {
 		if err := s.cache.PutFiles(key, paths); err != nil {
 			s.opts.Steps.Warn(fmt.Sprintf("caching packages of %s: %v", a.Target, err))
+		} else {
+			s.rebuilt(key, packagesWhat(a))
 		}
 	}
 	return paths, nil

@@ -4,19 +4,20 @@
 //
 // Entries are written under a temporary name and renamed into place, so a
 // reader only ever sees complete entries, and two concurrent builds of the
-// same composition cannot corrupt one another: the second rename finds the
-// entry present and drops its own copy.
+// same composition cannot corrupt one another. Each entry records the
+// sha256 of its files, and every read checks them: a damaged entry (a
+// truncated binary, a flipped byte) is removed and rebuilt, never copied
+// out.
 package outcache
 
 import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
-	"syscall"
 
 	"github.com/weldgo/weld/internal/atomicfile"
 )
@@ -66,26 +67,6 @@ func Dir() (dir string, ok bool) {
 	return dir, true
 }
 
-// compDir holds resolved compositions, beside the outputs.
-func (s *Store) compDir() string { return filepath.Join(filepath.Dir(s.Dir), "comp") }
-
-// LoadComposition returns the stored resolved composition for key.
-func (s *Store) LoadComposition(key string) ([]byte, bool) {
-	if s == nil {
-		return nil, false
-	}
-	data, err := os.ReadFile(filepath.Join(s.compDir(), key+".json"))
-	return data, err == nil
-}
-
-// SaveComposition stores a resolved composition under key, atomically.
-func (s *Store) SaveComposition(key string, data []byte) error {
-	if s == nil {
-		return nil
-	}
-	return atomicfile.WriteFile(filepath.Join(s.compDir(), key+".json"), data, 0o644)
-}
-
 // Key hashes the parts that determine an output. Each part is length-
 // prefixed so that no two different lists of parts hash alike.
 func Key(parts ...string) string {
@@ -96,21 +77,30 @@ func Key(parts ...string) string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
-// Get returns the cached binary for key and its metadata.
-func (s *Store) Get(key string) (binary string, meta Meta, ok bool) {
+// Get returns the entry stored for key and its metadata; copy the binary
+// out with entry.CopyOut(meta.Name, ...). A missing entry is
+// fs.ErrNotExist; a damaged one is removed and reported as a
+// *CorruptError.
+func (s *Store) Get(key string) (*Entry, Meta, error) {
 	if s == nil {
-		return "", Meta{}, false
+		return nil, Meta{}, fs.ErrNotExist
 	}
-	dir := filepath.Join(s.Dir, key)
-	data, err := os.ReadFile(filepath.Join(dir, "meta.json"))
-	if err != nil || json.Unmarshal(data, &meta) != nil {
-		return "", Meta{}, false
+	e, err := openEntry(s.Dir, key)
+	if err != nil {
+		return nil, Meta{}, err
 	}
-	binary = filepath.Join(dir, meta.Name)
-	if _, err := os.Stat(binary); err != nil {
-		return "", Meta{}, false
+	data, err := e.ReadFile("meta.json")
+	if err != nil {
+		return nil, Meta{}, err
 	}
-	return binary, meta, true
+	var meta Meta
+	if err := json.Unmarshal(data, &meta); err != nil || meta.Name == "" {
+		return nil, Meta{}, e.corrupt("meta.json unreadable")
+	}
+	if _, ok := e.sums[meta.Name]; !ok {
+		return nil, Meta{}, e.corrupt(meta.Name + " not listed in " + sumsName)
+	}
+	return e, meta, nil
 }
 
 // Remove drops the entry for key, such as one built against C libraries
@@ -121,48 +111,21 @@ func (s *Store) Remove(key string) {
 	}
 }
 
-// Put stores a copy of binary under key. An entry already present is
-// kept: the same key means the same output.
+// Put stores a copy of binary under key, replacing any entry there.
 func (s *Store) Put(key, binary string, meta Meta) error {
 	if s == nil {
 		return nil
 	}
-	if _, _, ok := s.Get(key); ok {
-		return nil
-	}
-	return putEntry(s.Dir, key, func(tmp string) error {
-		if err := CopyFile(binary, filepath.Join(tmp, meta.Name)); err != nil {
+	return putEntry(s.Dir, key, func(w *entryWriter) error {
+		if err := w.copyIn(binary, meta.Name, 0o755); err != nil {
 			return err
 		}
 		data, err := json.MarshalIndent(meta, "", "  ")
 		if err != nil {
 			return err
 		}
-		return os.WriteFile(filepath.Join(tmp, "meta.json"), data, 0o644)
+		return w.writeFile("meta.json", data)
 	})
-}
-
-// putEntry fills a temporary directory beside parent/key and renames it
-// into place, so that readers only ever see complete entries. When another
-// build stored the same key first, its entry is kept: same key, same
-// content.
-func putEntry(parent, key string, fill func(tmp string) error) error {
-	if err := os.MkdirAll(parent, 0o755); err != nil {
-		return err
-	}
-	tmp, err := os.MkdirTemp(parent, ".tmp-")
-	if err != nil {
-		return err
-	}
-	defer os.RemoveAll(tmp)
-	if err := fill(tmp); err != nil {
-		return err
-	}
-	err = os.Rename(tmp, filepath.Join(parent, key))
-	if errors.Is(err, os.ErrExist) || errors.Is(err, syscall.ENOTEMPTY) {
-		return nil
-	}
-	return err
 }
 
 // CopyFile copies src to dst through a temporary file in dst's directory,
@@ -172,45 +135,55 @@ func CopyFile(src, dst string) error { return atomicfile.CopyFile(src, dst, 0o75
 // pkgDir holds packaged outputs (archives, .debs), beside the binaries.
 func (s *Store) pkgDir() string { return filepath.Join(filepath.Dir(s.Dir), "pkg") }
 
-// GetFiles returns the files stored under key by PutFiles.
-func (s *Store) GetFiles(key string) ([]string, bool) {
+// GetFiles returns the entry stored under key by PutFiles and the names
+// of its files, in the order they were stored; copy each out with
+// entry.CopyOut. Errors are as for Get.
+func (s *Store) GetFiles(key string) (*Entry, []string, error) {
 	if s == nil {
-		return nil, false
+		return nil, nil, fs.ErrNotExist
 	}
-	dir := filepath.Join(s.pkgDir(), key)
-	data, err := os.ReadFile(filepath.Join(dir, "files.json"))
+	e, err := openEntry(s.pkgDir(), key)
+	if err != nil {
+		return nil, nil, err
+	}
+	data, err := e.ReadFile("files.json")
+	if err != nil {
+		return nil, nil, err
+	}
 	var names []string
-	if err != nil || json.Unmarshal(data, &names) != nil {
-		return nil, false
+	if err := json.Unmarshal(data, &names); err != nil {
+		return nil, nil, e.corrupt("files.json unreadable")
 	}
-	var paths []string
 	for _, n := range names {
-		p := filepath.Join(dir, n)
-		if _, err := os.Stat(p); err != nil {
-			return nil, false
+		if _, ok := e.sums[n]; !ok {
+			return nil, nil, e.corrupt(n + " not listed in " + sumsName)
 		}
-		paths = append(paths, p)
 	}
-	return paths, true
+	return e, names, nil
 }
 
-// PutFiles stores copies of files under key, as one complete entry.
+// PutFiles stores copies of files under key, as one complete entry,
+// replacing any entry there.
 func (s *Store) PutFiles(key string, files []string) error {
 	if s == nil {
 		return nil
 	}
-	return putEntry(s.pkgDir(), key, func(tmp string) error {
+	return putEntry(s.pkgDir(), key, func(w *entryWriter) error {
 		var names []string
 		for _, f := range files {
-			if err := atomicfile.CopyFile(f, filepath.Join(tmp, filepath.Base(f)), 0o644); err != nil {
+			name := filepath.Base(f)
+			if name == "files.json" || name == sumsName {
+				return fmt.Errorf("cannot cache a file named %s", name)
+			}
+			if err := w.copyIn(f, name, 0o644); err != nil {
 				return err
 			}
-			names = append(names, filepath.Base(f))
+			names = append(names, name)
 		}
 		data, err := json.Marshal(names)
 		if err != nil {
 			return err
 		}
-		return os.WriteFile(filepath.Join(tmp, "files.json"), data, 0o644)
+		return w.writeFile("files.json", data)
 	})
 }

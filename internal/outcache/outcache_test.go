@@ -2,6 +2,8 @@ package outcache
 
 import (
 	"bytes"
+	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -70,24 +72,21 @@ func TestPutGet(t *testing.T) {
 	s := &Store{Dir: filepath.Join(t.TempDir(), "out")}
 	key := Key("build", "1")
 	meta := Meta{Name: "app.exe", Target: "windows/amd64", PkgConfig: []string{"cairo", "zlib"}, Fingerprint: "fp"}
-	if _, _, ok := s.Get(key); ok {
-		t.Fatal("Get found an entry in an empty store")
+	if _, _, err := s.Get(key); !errors.Is(err, fs.ErrNotExist) {
+		t.Fatalf("Get in an empty store: %v, want fs.ErrNotExist", err)
 	}
 	if err := s.Put(key, binary(t, "MZ binary"), meta); err != nil {
 		t.Fatalf("Put: %v", err)
 	}
-	bin, got, ok := s.Get(key)
-	if !ok {
-		t.Fatal("Get after Put: not found")
+	entry, got, err := s.Get(key)
+	if err != nil {
+		t.Fatalf("Get after Put: %v", err)
 	}
 	if !reflect.DeepEqual(got, meta) {
 		t.Errorf("meta = %+v, want %+v", got, meta)
 	}
-	if want := filepath.Join(s.Dir, key, "app.exe"); bin != want {
-		t.Errorf("binary = %s, want %s", bin, want)
-	}
-	data, err := os.ReadFile(bin)
-	if err != nil || string(data) != "MZ binary" {
+	bin := filepath.Join(s.Dir, key, "app.exe")
+	if data, err := os.ReadFile(bin); err != nil || string(data) != "MZ binary" {
 		t.Errorf("cached binary = %q, %v", data, err)
 	}
 	if fi, err := os.Stat(bin); err != nil || fi.Mode().Perm() != 0o755 {
@@ -96,23 +95,30 @@ func TestPutGet(t *testing.T) {
 	if got := names(t, s.Dir); !reflect.DeepEqual(got, []string{key}) {
 		t.Errorf("store holds %q, want only the entry", got)
 	}
-	if _, _, ok := s.Get(Key("build", "2")); ok {
-		t.Error("Get found an entry for another key")
+	if got := names(t, filepath.Join(s.Dir, key)); !reflect.DeepEqual(got, []string{"app.exe", "meta.json", "sha256sums"}) {
+		t.Errorf("entry holds %q", got)
+	}
+	if _, _, err := s.Get(Key("build", "2")); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("Get of another key: %v, want fs.ErrNotExist", err)
 	}
 
-	// CopyFile, as the builder uses it to take the binary back out.
+	// CopyOut, as the builder uses it to take the binary back out.
 	out := filepath.Join(t.TempDir(), "dist", "app.exe")
-	if err := CopyFile(bin, out); err != nil {
+	if err := entry.CopyOut(got.Name, out, 0o755); err != nil {
 		t.Fatal(err)
 	}
 	if data, _ := os.ReadFile(out); string(data) != "MZ binary" {
 		t.Errorf("copied binary = %q", data)
 	}
+	if fi, err := os.Stat(out); err != nil || fi.Mode().Perm() != 0o755 {
+		t.Errorf("copied binary mode = %v, %v; want 0755", fi.Mode(), err)
+	}
 }
 
-// TestPutExistingKeepsFirst: the first entry stored under a key wins; a
-// later Put of the same key is not an error and changes nothing.
-func TestPutExistingKeepsFirst(t *testing.T) {
+// TestPutReplaces: a Put of a key already present replaces its entry, so
+// that a rebuild (after a damaged entry, or with --no-cache) is what the
+// next build reads.
+func TestPutReplaces(t *testing.T) {
 	s := &Store{Dir: filepath.Join(t.TempDir(), "out")}
 	key := Key("k")
 	if err := s.Put(key, binary(t, "one"), Meta{Name: "app", Fingerprint: "a"}); err != nil {
@@ -121,47 +127,47 @@ func TestPutExistingKeepsFirst(t *testing.T) {
 	if err := s.Put(key, binary(t, "two"), Meta{Name: "app", Fingerprint: "b"}); err != nil {
 		t.Fatalf("second Put: %v", err)
 	}
-	bin, meta, ok := s.Get(key)
-	if !ok || meta.Fingerprint != "a" {
-		t.Fatalf("Get = %v, %+v", ok, meta)
+	entry, meta, err := s.Get(key)
+	if err != nil || meta.Fingerprint != "b" {
+		t.Fatalf("Get = %+v, %v", meta, err)
 	}
-	if data, _ := os.ReadFile(bin); string(data) != "one" {
-		t.Errorf("binary = %q, want the first one", data)
+	if data, err := entry.ReadFile("app"); string(data) != "two" {
+		t.Errorf("binary = %q, %v; want the second one", data, err)
 	}
 	if got := names(t, s.Dir); !reflect.DeepEqual(got, []string{key}) {
 		t.Errorf("store holds %q, want only the entry", got)
 	}
 }
 
-func TestGetCorrupt(t *testing.T) {
-	tests := []struct {
-		description string
-		files       map[string]string // in the entry directory; "" content means a directory
-	}{
-		{"empty entry directory", map[string]string{}},
-		{"no meta.json", map[string]string{"app": "bin"}},
-		{"meta.json is not JSON", map[string]string{"meta.json": "{name", "app": "bin"}},
-		{"meta.json of the wrong shape", map[string]string{"meta.json": `{"name": 3}`, "app": "bin"}},
-		{"binary missing", map[string]string{"meta.json": `{"name": "app"}`}},
-		{"binary named by another name", map[string]string{"meta.json": `{"name": "app"}`, "other": "bin"}},
+func TestPutGetFiles(t *testing.T) {
+	s := &Store{Dir: filepath.Join(t.TempDir(), "out")}
+	key := Key("packages")
+	dir := t.TempDir()
+	var files []string
+	for _, n := range []string{"app_1.0_linux_amd64.tar.gz", "app_1.0_amd64.deb"} {
+		files = append(files, filepath.Join(dir, n))
+		if err := os.WriteFile(files[len(files)-1], []byte("content of "+n), 0o644); err != nil {
+			t.Fatal(err)
+		}
 	}
-	for _, tt := range tests {
-		t.Run(tt.description, func(t *testing.T) {
-			s := &Store{Dir: t.TempDir()}
-			key := Key(tt.description)
-			entry := filepath.Join(s.Dir, key)
-			if err := os.MkdirAll(entry, 0o755); err != nil {
-				t.Fatal(err)
-			}
-			for name, content := range tt.files {
-				if err := os.WriteFile(filepath.Join(entry, name), []byte(content), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			if bin, meta, ok := s.Get(key); ok || bin != "" || !reflect.DeepEqual(meta, Meta{}) {
-				t.Errorf("Get = %q, %+v, %v; want nothing", bin, meta, ok)
-			}
-		})
+	if err := s.PutFiles(key, files); err != nil {
+		t.Fatalf("PutFiles: %v", err)
+	}
+	entry, got, err := s.GetFiles(key)
+	if err != nil {
+		t.Fatalf("GetFiles: %v", err)
+	}
+	if want := []string{"app_1.0_linux_amd64.tar.gz", "app_1.0_amd64.deb"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("names = %q, want %q in the order stored", got, want)
+	}
+	out := t.TempDir()
+	for _, n := range got {
+		if err := entry.CopyOut(n, filepath.Join(out, n), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if data, _ := os.ReadFile(filepath.Join(out, n)); string(data) != "content of "+n {
+			t.Errorf("%s = %q", n, data)
+		}
 	}
 }
 
@@ -195,14 +201,14 @@ func TestConcurrentPut(t *testing.T) {
 	if got := names(t, s.Dir); !reflect.DeepEqual(got, []string{key}) {
 		t.Errorf("store holds %q, want only the entry and no temporary directories", got)
 	}
-	if got := names(t, filepath.Join(s.Dir, key)); !reflect.DeepEqual(got, []string{"app", "meta.json"}) {
-		t.Errorf("entry holds %q, want app and meta.json", got)
+	if got := names(t, filepath.Join(s.Dir, key)); !reflect.DeepEqual(got, []string{"app", "meta.json", "sha256sums"}) {
+		t.Errorf("entry holds %q, want app, meta.json and sha256sums", got)
 	}
-	bin, meta, ok := s.Get(key)
-	if !ok || meta.Target != "linux/amd64" {
-		t.Fatalf("Get = %v, %+v", ok, meta)
+	entry, meta, err := s.Get(key)
+	if err != nil || meta.Target != "linux/amd64" {
+		t.Fatalf("Get = %+v, %v", meta, err)
 	}
-	if data, _ := os.ReadFile(bin); !bytes.Equal(data, content) {
+	if data, _ := entry.ReadFile("app"); !bytes.Equal(data, content) {
 		t.Errorf("cached binary has %d bytes, want %d identical bytes", len(data), len(content))
 	}
 }
@@ -220,25 +226,21 @@ func TestPutFailureLeavesNothing(t *testing.T) {
 
 func TestComposition(t *testing.T) {
 	s := &Store{Dir: filepath.Join(t.TempDir(), "weld", "out")}
-	if data, ok := s.LoadComposition("k1"); ok {
-		t.Fatalf("LoadComposition of a missing key = %q", data)
+	if data, err := s.LoadComposition("k1"); !errors.Is(err, fs.ErrNotExist) {
+		t.Fatalf("LoadComposition of a missing key = %q, %v", data, err)
 	}
-	if err := s.SaveComposition("k1", []byte(`{"a":1}`)); err != nil {
-		t.Fatalf("SaveComposition: %v", err)
-	}
-	if err := s.SaveComposition("k2", []byte(`{"b":2}`)); err != nil {
-		t.Fatal(err)
-	}
-	if err := s.SaveComposition("k1", []byte(`{"a":3}`)); err != nil {
-		t.Fatal(err)
+	for _, kv := range [][2]string{{"k1", `{"a":1}`}, {"k2", `{"b":2}`}, {"k1", `{"a":3}`}} {
+		if err := s.SaveComposition(kv[0], []byte(kv[1])); err != nil {
+			t.Fatalf("SaveComposition(%s): %v", kv[0], err)
+		}
 	}
 	for key, want := range map[string]string{"k1": `{"a":3}`, "k2": `{"b":2}`} {
-		if data, ok := s.LoadComposition(key); !ok || string(data) != want {
-			t.Errorf("LoadComposition(%s) = %q, %v; want %s", key, data, ok, want)
+		if data, err := s.LoadComposition(key); err != nil || string(data) != want {
+			t.Errorf("LoadComposition(%s) = %q, %v; want %s", key, data, err, want)
 		}
 	}
 	comp := filepath.Join(filepath.Dir(s.Dir), "comp")
-	if got := names(t, comp); !reflect.DeepEqual(got, []string{"k1.json", "k2.json"}) {
+	if got := names(t, comp); !reflect.DeepEqual(got, []string{"k1", "k2"}) {
 		t.Errorf("comp directory holds %q", got)
 	}
 	if _, err := os.Stat(s.Dir); !os.IsNotExist(err) {
@@ -248,17 +250,23 @@ func TestComposition(t *testing.T) {
 
 func TestNilStore(t *testing.T) {
 	var s *Store
-	if _, _, ok := s.Get("k"); ok {
-		t.Error("nil Get found an entry")
+	if _, _, err := s.Get("k"); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("nil Get: %v", err)
 	}
 	if err := s.Put("k", "/nonexistent", Meta{Name: "app"}); err != nil {
 		t.Errorf("nil Put: %v", err)
 	}
-	if _, ok := s.LoadComposition("k"); ok {
-		t.Error("nil LoadComposition found an entry")
+	if _, _, err := s.GetFiles("k"); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("nil GetFiles: %v", err)
 	}
-	if err := s.SaveComposition("k", []byte("x")); err != nil {
-		t.Errorf("nil SaveComposition: %v", err)
+	if err := s.PutFiles("k", []string{"/nonexistent"}); err != nil {
+		t.Errorf("nil PutFiles: %v", err)
+	}
+	if _, err := s.LoadRecord(VerifiedDirs, "k"); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("nil LoadRecord: %v", err)
+	}
+	if err := s.SaveRecord(VerifiedDirs, "k", []byte("x")); err != nil {
+		t.Errorf("nil SaveRecord: %v", err)
 	}
 }
 
