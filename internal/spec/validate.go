@@ -16,6 +16,9 @@ var nameRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*$`)
 // Validate checks the rules that no single key can check alone. It fills in
 // defaults (the binary name, cgo mode) as it goes.
 func (s *Spec) Validate() error {
+	if err := s.checkPluginCount(); err != nil {
+		return err
+	}
 	if err := s.validateApp(); err != nil {
 		return err
 	}
