@@ -1,10 +1,12 @@
 package main
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"log"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -30,7 +32,37 @@ type pluginsResult struct {
 	site                   *pluginsSite
 	first, locked, baseRel samples // baseRel: go build that links, paired with first and locked
 	noop, baseNoop         samples
-	hits                   int
+	// cpu holds the CPU time (user + system, of the command and every
+	// process it waited for) of the same runs, by the name of the wall
+	// samples: on a loaded machine it varies much less than wall time.
+	cpu  map[string]samples
+	hits int
+}
+
+// timed runs c and returns its wall-clock time, recording its CPU time
+// (of the whole process tree) under key.
+func (r *pluginsResult) timed(key string, c cmd, check func(stderr string)) (time.Duration, error) {
+	if *flagV {
+		fmt.Fprintln(os.Stderr, c)
+	}
+	x := exec.Command(c.name, c.args...)
+	x.Dir = c.dir
+	x.Env = append(os.Environ(), c.env...)
+	var stdout, stderr bytes.Buffer
+	x.Stdout, x.Stderr = &stdout, &stderr
+	start := time.Now()
+	err := x.Run()
+	wall := time.Since(start)
+	if err != nil {
+		return 0, fmt.Errorf("%s: %v\n%s%s", c, err, stdout.String(), stderr.String())
+	}
+	// wait4 reports the process's own usage plus that of the children it
+	// waited for, so this is weld and every go command it ran.
+	r.cpu[key] = append(r.cpu[key], x.ProcessState.UserTime()+x.ProcessState.SystemTime())
+	if check != nil {
+		check(stderr.String())
+	}
+	return wall, nil
 }
 
 // runPlugins measures weld's own overhead against go build for synthetic
@@ -101,7 +133,7 @@ func preparePlugins(b *bench, n int) (*pluginsSite, error) {
 // the composition restored from weld's cache), and the go build that
 // links; then, in a second loop, the no-op build and go build's no-op.
 func measurePlugins(b *bench, s *pluginsSite) (*pluginsResult, error) {
-	r := &pluginsResult{site: s}
+	r := &pluginsResult{site: s, cpu: map[string]samples{}}
 	lockFile := filepath.Join(s.dir, "weld.lock")
 	lockData, err := os.ReadFile(lockFile)
 	if err != nil {
@@ -113,30 +145,31 @@ func measurePlugins(b *bench, s *pluginsSite) (*pluginsResult, error) {
 		if err := os.Remove(lockFile); err != nil {
 			return 0, err
 		}
-		d, err := timeCmd(func() error { _, _, err := b.weldCmd(s.dir, "off", "build").run(); return err })()
+		d, err := r.timed("first", b.weldCmd(s.dir, "off", "build"), nil)
 		if err == nil {
 			err = os.WriteFile(lockFile, lockData, 0o644)
 		}
 		return d, err
 	}
-	locked := timeCmd(func() error {
-		_, _, err := b.weldCmd(s.dir, b.cache, "build", "--locked", "--no-cache").run()
-		return err
-	})
-	goBuild := timeCmd(func() error { _, _, err := s.replay.run(); return err })
+	locked := func() (time.Duration, error) {
+		return r.timed("locked", b.weldCmd(s.dir, b.cache, "build", "--locked", "--no-cache"), nil)
+	}
 	goBuildFresh := func() (time.Duration, error) {
+		// go build skips the link when -o names an up-to-date binary,
+		// and weld links into a fresh file: remove it, untimed.
 		if err := os.Remove(s.out); err != nil && !os.IsNotExist(err) {
 			return 0, err
 		}
-		return goBuild()
+		return r.timed("baseRel", s.replay, nil)
 	}
-	noop := timeCmd(func() error {
-		_, stderr, err := b.weldCmd(s.dir, b.cache, "build").run()
-		if strings.Contains(stderr, "from cache") {
-			r.hits++
-		}
-		return err
-	})
+	goBuildNoop := func() (time.Duration, error) { return r.timed("baseNoop", s.replay, nil) }
+	noop := func() (time.Duration, error) {
+		return r.timed("noop", b.weldCmd(s.dir, b.cache, "build"), func(stderr string) {
+			if strings.Contains(stderr, "from cache") {
+				r.hits++
+			}
+		})
+	}
 	log.Printf("%d plugins: first, locked --no-cache and go build (%d rounds of 3)", s.n, *flagN)
 	got, err := interleave(*flagN, first, locked, goBuildFresh)
 	if err != nil {
@@ -144,7 +177,7 @@ func measurePlugins(b *bench, s *pluginsSite) (*pluginsResult, error) {
 	}
 	r.first, r.locked, r.baseRel = got[0], got[1], got[2]
 	log.Printf("%d plugins: no-op (%d rounds of 2)", s.n, *flagN)
-	if got, err = interleave(*flagN, noop, goBuild); err != nil {
+	if got, err = interleave(*flagN, noop, goBuildNoop); err != nil {
 		return nil, err
 	}
 	r.noop, r.baseNoop = got[0], got[1]
@@ -166,17 +199,17 @@ func parseCounts(s string) ([]int, error) {
 
 func printPlugins(w io.Writer, env [][2]string, results []*pluginsResult) {
 	fmt.Fprintln(w)
-	fmt.Fprintln(w, "| plugins | build | N | median ms | min–max ms | go build median ms | overhead ms (difference of medians) | ratio of medians | paired ratio | target |")
-	fmt.Fprintln(w, "|---|---|---|---|---|---|---|---|---|---|")
+	fmt.Fprintln(w, "| plugins | build | N | median ms | min–max ms | go build median ms | overhead ms (difference of medians) | ratio of medians | paired ratio | CPU ms: weld / go build (medians) | target |")
+	fmt.Fprintln(w, "|---|---|---|---|---|---|---|---|---|---|---|")
 	for _, r := range results {
 		rows := []struct {
-			name    string
-			s, base samples
-			judged  bool
+			name, key, baseKey string
+			s, base            samples
+			judged             bool
 		}{
-			{"first build: resolve + compile (`WELD_CACHE=off`, no weld.lock)", r.first, r.baseRel, true},
-			{"locked, `--locked --no-cache`: compile", r.locked, r.baseRel, true},
-			{"no-op (output cache on)", r.noop, r.baseNoop, false},
+			{"first build: resolve + compile (`WELD_CACHE=off`, no weld.lock)", "first", "baseRel", r.first, r.baseRel, true},
+			{"locked, `--locked --no-cache`: compile", "locked", "baseRel", r.locked, r.baseRel, true},
+			{"no-op (output cache on)", "noop", "baseNoop", r.noop, r.baseNoop, false},
 		}
 		for _, x := range rows {
 			over := x.s.median() - x.base.median()
@@ -187,9 +220,10 @@ func printPlugins(w io.Writer, env [][2]string, results []*pluginsResult) {
 					target = "overhead < 1000 ms: **missed**"
 				}
 			}
-			fmt.Fprintf(w, "| %d | %s | %d | %s | %s–%s | %s | %s | %.3f× | %.3f× | %s |\n",
+			fmt.Fprintf(w, "| %d | %s | %d | %s | %s–%s | %s | %s | %.3f× | %.3f× | %s / %s | %s |\n",
 				r.site.n, x.name, len(x.s), ms(x.s.median()), ms(x.s.min()), ms(x.s.max()), ms(x.base.median()),
-				signedMs(over), float64(x.s.median())/float64(x.base.median()), x.s.pairedRatio(x.base), target)
+				signedMs(over), float64(x.s.median())/float64(x.base.median()), x.s.pairedRatio(x.base),
+				ms(r.cpu[x.key].median()), ms(r.cpu[x.baseKey].median()), target)
 		}
 	}
 	fmt.Fprintln(w)
@@ -198,6 +232,7 @@ func printPlugins(w io.Writer, env [][2]string, results []*pluginsResult) {
 			r.site.n, r.hits, len(r.noop), strings.Join(r.site.goCmds, "; "))
 	}
 	fmt.Fprintf(w, "- runs per command: %d, interleaved in rounds (first, locked, go build; then no-op, go build no-op)\n", *flagN)
+	fmt.Fprintln(w, "- CPU time is user + system time of the command and every process it waited for (wait4's rusage): weld and all its go commands, or go build and its compilers and linker")
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "| environment | |")
 	fmt.Fprintln(w, "|---|---|")
