@@ -75,7 +75,7 @@ func Resolve(ctx context.Context, o Options) (*Composition, error) {
 	for _, p := range c.Plugins {
 		roots = append(roots, p.Package)
 	}
-	c.Packages, err = listPackages(ctx, o.Go, o.WorkDir, wm.path, roots[0], roots[1:])
+	c.Packages, err = listPackages(ctx, o.Go, o.WorkDir, roots[0], roots[1:])
 	if err != nil {
 		return nil, fmt.Errorf("loading plugin packages: %w", err)
 	}
