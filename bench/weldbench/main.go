@@ -5,8 +5,10 @@
 // Run it from the repository root:
 //
 //	go run ./bench/weldbench -n 15
+//	go run ./bench/weldbench -n 5 -plugins 10,100,1000
 //
-// It builds weld from the repository, copies examples/imgserver and sdk/
+// The second form measures synthetic compositions of that many local
+// plugins instead (see docs/bench-plugins.md). It builds weld from the repository, copies examples/imgserver and sdk/
 // into a temporary directory (the repository is never written), runs
 // weld lock and warm-up builds there, then interleaves the runs of each
 // scenario (ABAB...) and prints a markdown table of medians. See
@@ -30,6 +32,9 @@ var (
 	flagRepo = flag.String("repo", "", "weld repository root (default: found from the working directory)")
 	flagKeep = flag.Bool("keep", false, "keep the temporary directory and weld's work directory")
 	flagV    = flag.Bool("v", false, "print every command the harness runs")
+	// With -plugins the harness measures synthetic compositions of that
+	// many local plugins (bench/manyplugins) instead of the example.
+	flagPlugins = flag.String("plugins", "", "comma-separated plugin counts, such as 10,100,1000: measure synthetic compositions instead of the example")
 )
 
 func main() {
@@ -122,6 +127,13 @@ func run() error {
 	log.Printf("building weld from %s", repo)
 	if _, _, err := (cmd{dir: repo, name: "go", args: []string{"build", "-o", b.weld, "./cmd/weld"}}).run(); err != nil {
 		return err
+	}
+	if *flagPlugins != "" {
+		counts, err := parseCounts(*flagPlugins)
+		if err != nil {
+			return err
+		}
+		return runPlugins(b, counts)
 	}
 	if err := b.prepare(); err != nil {
 		return err

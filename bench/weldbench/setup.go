@@ -196,10 +196,16 @@ func (b *bench) cleanup() {
 		log.Printf("kept %s and weld's work directory %s", b.tmp, b.workDir)
 		return
 	}
-	if b.workDir != "" && strings.HasPrefix(filepath.Base(b.workDir), "weld-") {
-		os.RemoveAll(b.workDir)
-	}
+	b.removeWorkDir(b.workDir)
 	os.RemoveAll(b.tmp)
+}
+
+// removeWorkDir removes a work directory that weld build --work kept,
+// unless -keep asks to leave it.
+func (b *bench) removeWorkDir(dir string) {
+	if !*flagKeep && dir != "" && strings.HasPrefix(filepath.Base(dir), "weld-") {
+		os.RemoveAll(dir)
+	}
 }
 
 // stripOutputs removes the top-level outputs: section from a weld.yaml: the

@@ -91,6 +91,7 @@ type Composition struct {
 	InPlace bool
 	// Graph is the scratch module's `go mod graph`, loaded on demand.
 	graph [][2]string
+	next  map[string][]string // graph's edges by their start, built on demand
 	work  string
 }
 

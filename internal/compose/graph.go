@@ -5,7 +5,13 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+
+	"github.com/weldgo/weld/internal/textlimit"
 )
+
+// MaxListed is how many plugins a message lists by name before it says
+// "… and N more".
+const MaxListed = 10
 
 func (c *Composition) loadGraph(ctx context.Context, o Options) error {
 	if c.graph != nil {
@@ -28,14 +34,33 @@ func (p Plugin) node() string {
 }
 
 // pluginsRequiring returns the plugin modules from which a requirement on
-// path@version can be reached.
+// path@version can be reached. It walks the graph backwards from the
+// requirement once, so that the cost does not multiply with the number of
+// plugins.
 func (c *Composition) pluginsRequiring(path, version string) []string {
+	prev := map[string][]string{}
+	for _, e := range c.graph {
+		prev[e[1]] = append(prev[e[1]], e[0])
+	}
+	target := path + "@" + version
+	reaches := map[string]bool{target: true}
+	queue := []string{target}
+	for len(queue) > 0 {
+		n := queue[0]
+		queue = queue[1:]
+		for _, m := range prev[n] {
+			if !reaches[m] {
+				reaches[m] = true
+				queue = append(queue, m)
+			}
+		}
+	}
 	var by []string
 	for _, p := range c.Plugins {
 		if p.Module.Path == "" || p.Module.Path == c.App.Path {
 			continue
 		}
-		if c.pathTo(p.node(), path+"@"+version) != nil {
+		if reaches[p.node()] {
 			by = append(by, p.Module.Path)
 		}
 	}
@@ -45,9 +70,11 @@ func (c *Composition) pluginsRequiring(path, version string) []string {
 
 // pathTo returns the shortest requirement chain from node to target, or nil.
 func (c *Composition) pathTo(from, target string) []string {
-	next := map[string][]string{}
-	for _, e := range c.graph {
-		next[e[0]] = append(next[e[0]], e[1])
+	if c.next == nil {
+		c.next = map[string][]string{}
+		for _, e := range c.graph {
+			c.next[e[0]] = append(c.next[e[0]], e[1])
+		}
 	}
 	prev := map[string]string{from: ""}
 	queue := []string{from}
@@ -61,7 +88,7 @@ func (c *Composition) pathTo(from, target string) []string {
 			}
 			return chain
 		}
-		for _, m := range next[n] {
+		for _, m := range c.next[n] {
 			if _, seen := prev[m]; !seen {
 				prev[m] = n
 				queue = append(queue, m)
@@ -91,7 +118,7 @@ func (c *Composition) Why(ctx context.Context, o Options, path string) (string, 
 	fmt.Fprintf(&b, "%s %s\n", path, sel.Version)
 	for _, l := range c.Lifts {
 		if l.Path == path {
-			fmt.Fprintf(&b, "  lifted from %s (the app alone) to %s by %s\n", l.From, l.To, strings.Join(l.By, ", "))
+			fmt.Fprintf(&b, "  lifted from %s (the app alone) to %s by %s\n", l.From, l.To, textlimit.Join(l.By, ", ", MaxListed))
 		}
 	}
 	target := path + "@" + sel.Version

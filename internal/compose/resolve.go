@@ -12,6 +12,7 @@ import (
 	"golang.org/x/mod/semver"
 
 	"github.com/weldgo/weld/internal/spec"
+	"github.com/weldgo/weld/internal/textlimit"
 )
 
 // Resolve selects every module version of the composition with the go
@@ -74,7 +75,7 @@ func Resolve(ctx context.Context, o Options) (*Composition, error) {
 	for _, p := range c.Plugins {
 		roots = append(roots, p.Package)
 	}
-	c.Packages, err = listPackages(ctx, o.Go, o.WorkDir, roots)
+	c.Packages, err = listPackages(ctx, o.Go, o.WorkDir, roots[0], roots[1:])
 	if err != nil {
 		return nil, fmt.Errorf("loading plugin packages: %w", err)
 	}
@@ -329,7 +330,7 @@ func (c *Composition) appUpgraded(ctx context.Context, o Options, m *ListModule)
 		return posError(pos, "%s requires app %s %s, but the manifest pins %s; pin the app to %s, or pass --allow-app-upgrade",
 			who, m.Path, m.Version, c.App.Version, m.Version)
 	}
-	o.Warn(fmt.Sprintf("app %s upgraded from %s to %s by %s (--allow-app-upgrade)", m.Path, c.App.Version, m.Version, strings.Join(by, ", ")))
+	o.Warn(fmt.Sprintf("app %s upgraded from %s to %s by %s (--allow-app-upgrade)", m.Path, c.App.Version, m.Version, textlimit.Join(by, ", ", MaxListed)))
 	c.App.Version, c.App.Dir = m.Version, m.Dir
 	if c.App.Dir == "" {
 		mods, err := download(ctx, o.Go, o.WorkDir, []string{m.Path + "@" + m.Version})

@@ -14,6 +14,8 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+
+	"github.com/weldgo/weld/internal/textlimit"
 )
 
 // Runner runs go commands.
@@ -33,18 +35,32 @@ type Runner struct {
 
 // Error is a failed go command, with what it printed on stderr.
 type Error struct {
-	Args   []string
-	Dir    string
+	Args []string
+	Dir  string
+	// Stderr is the start of what the command printed on stderr, within
+	// maxStderrLines and maxStderrBytes; a last line says how much was
+	// left out.
 	Stderr string
 	Err    error
 }
+
+// The bounds of a go command's error text. A failed build of a thousand
+// packages can print megabytes; the start says what went wrong.
+const (
+	maxStderrLines = 100
+	maxStderrBytes = 16 << 10
+	maxErrorArgs   = 24
+	maxErrorArgLen = 2 << 10
+)
 
 func (e *Error) Error() string {
 	msg := strings.TrimSpace(e.Stderr)
 	if msg == "" {
 		msg = e.Err.Error()
 	}
-	return fmt.Sprintf("go %s: %s", strings.Join(e.Args, " "), msg)
+	// Run has already bounded Stderr; the arguments are bounded here.
+	args := textlimit.Clip(textlimit.Join(e.Args, " ", maxErrorArgs), maxErrorArgLen)
+	return fmt.Sprintf("go %s: %s", args, msg)
 }
 
 func (e *Error) Unwrap() error { return e.Err }
@@ -67,12 +83,13 @@ func (r *Runner) Run(ctx context.Context, c Call) ([]byte, error) {
 	// GOWORK=off: the lock, not a go.work around the app or named in the
 	// environment, decides which copy of each module is built.
 	cmd.Env = append(append(append([]string(nil), r.Env...), "GOWORK=off"), c.Env...)
-	var stdout, stderr bytes.Buffer
+	var stdout bytes.Buffer
+	stderr := &textlimit.Head{MaxLines: maxStderrLines, MaxBytes: maxStderrBytes}
 	cmd.Stdout = &stdout
-	cmd.Stderr = &stderr
+	cmd.Stderr = stderr
 	if r.Verbose != nil {
 		fmt.Fprintf(r.Verbose, "+ cd %s; %s go %s\n", c.Dir, strings.Join(c.Env, " "), strings.Join(c.Args, " "))
-		cmd.Stderr = io.MultiWriter(&stderr, r.Verbose)
+		cmd.Stderr = io.MultiWriter(stderr, r.Verbose)
 	}
 	if err := cmd.Run(); err != nil {
 		return stdout.Bytes(), &Error{Args: c.Args, Dir: c.Dir, Stderr: stderr.String(), Err: err}

@@ -111,6 +111,11 @@ func module(m *debug.Module) Module {
 	return out
 }
 
+// maxRecordBytes bounds the search for a record's end. A record has one
+// line per plugin: a thousand plugins take about 100 KiB, a manifest's
+// largest composition (spec.MaxPlugins) with long module paths a few MiB.
+const maxRecordBytes = 16 << 20
+
 // findRecord scans the executable's bytes for the composition record. The
 // record is a single string constant in the binary's read-only data, so it
 // is found the same way in ELF, PE and Mach-O files of any architecture.
@@ -125,8 +130,8 @@ func findRecord(data []byte) *compose.Record {
 			return nil
 		}
 		start := off + i
-		j := bytes.Index(data[start:], end)
-		if j >= 0 && j < 1<<16 {
+		window := data[start:min(len(data), start+maxRecordBytes)]
+		if j := bytes.Index(window, end); j >= 0 {
 			if r, err := compose.DecodeRecord(string(data[start : start+j+len(end)])); err == nil {
 				return &r
 			}

@@ -165,6 +165,11 @@ func TestReadNotAGoBinary(t *testing.T) {
 func TestFindRecord(t *testing.T) {
 	enc := record.Encode()
 	junk := "\x7fELF\x00\x01junk"
+	big := compose.Record{Name: "big", App: compose.ModuleVersion{Path: "example.com/app", Version: "v1.0.0"}, Main: "example.com/app"}
+	for i := 0; i < 1000; i++ {
+		mod := fmt.Sprintf("example.com/some-organization/plugins/p%04d", i)
+		big.Plugins = append(big.Plugins, compose.RecordPlugin{Module: compose.ModuleVersion{Path: mod, Version: "v1.0.0"}, Package: mod})
+	}
 	other := compose.Record{Name: "other", App: compose.ModuleVersion{Path: "example.com/o", Version: "v2.0.0"}, Entry: "example.com/o.Main"}
 	tests := []struct {
 		description string
@@ -181,7 +186,8 @@ func TestFindRecord(t *testing.T) {
 		{"garbage decoy without end before the record", compose.RecordMagic + "\n\x00\x01\x02" + junk + enc, &record},
 		{"only a decoy", junk + decoy + junk, nil},
 		{"record without end", junk + strings.TrimSuffix(enc, "end\n") + junk, nil},
-		{"end too far away", compose.RecordMagic + "\nname x\n" + strings.Repeat("x", 1<<16) + "\nend\n", nil},
+		{"end too far away", compose.RecordMagic + "\nname x\napp example.com/a v1.0.0\n" + strings.Repeat("#", maxRecordBytes) + "\nend\n", nil},
+		{"record of a thousand plugins", junk + big.Encode() + junk, &big},
 		{"first of two records", junk + other.Encode() + junk + enc, &other},
 	}
 	for _, tt := range tests {

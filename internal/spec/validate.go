@@ -13,6 +13,9 @@ import (
 // Validate checks the rules that no single key can check alone. It fills in
 // defaults (the binary name, cgo mode) as it goes.
 func (s *Spec) Validate() error {
+	if err := s.checkPluginCount(); err != nil {
+		return err
+	}
 	// The name and version make file names, so they are checked first:
 	// nothing may be resolved or written for a name that cannot be used.
 	if s.Name != "" {
