@@ -18,6 +18,7 @@ import (
 	"github.com/weldgo/weld/internal/lock"
 	"github.com/weldgo/weld/internal/outcache"
 	"github.com/weldgo/weld/internal/spec"
+	"github.com/weldgo/weld/internal/textlimit"
 	"golang.org/x/sync/errgroup"
 )
 
@@ -119,7 +120,7 @@ func (s *Session) resolve(ctx context.Context, resolveSpec *spec.Spec, st *lockS
 	}
 	s.goVersion = st.goVer
 	for _, l := range s.Comp.Lifts {
-		o.Steps.Warn(fmt.Sprintf("%s lifts %s from %s to %s (see: weld why %s)", strings.Join(l.By, ", "), l.Path, l.From, l.To, l.Path))
+		o.Steps.Warn(fmt.Sprintf("%s lifts %s from %s to %s (see: weld why %s)", textlimit.Join(l.By, ", ", compose.MaxListed), l.Path, l.From, l.To, l.Path))
 	}
 	return nil
 }

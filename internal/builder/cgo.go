@@ -10,6 +10,7 @@ import (
 	"github.com/weldgo/weld/internal/cdeps"
 	"github.com/weldgo/weld/internal/gobuild"
 	"github.com/weldgo/weld/internal/spec"
+	"github.com/weldgo/weld/internal/textlimit"
 )
 
 // CReport is what a composition needs from C for one target, and what was
@@ -183,7 +184,7 @@ func (s *Session) cgoEnv(ctx context.Context, t gobuild.Target) ([]string, error
 		}
 	}
 	if len(missing) > 0 {
-		return nil, fmt.Errorf("%s", strings.Join(missing, "\n"))
+		return nil, fmt.Errorf("%s", textlimit.Join(missing, "\n", maxDifferences))
 	}
 	return append([]string{"CGO_ENABLED=1"}, r.env...), nil
 }

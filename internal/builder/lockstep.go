@@ -12,7 +12,12 @@ import (
 	"github.com/weldgo/weld/internal/lock"
 	"github.com/weldgo/weld/internal/outcache"
 	"github.com/weldgo/weld/internal/spec"
+	"github.com/weldgo/weld/internal/textlimit"
 )
+
+// maxDifferences bounds the lock differences a message lists, so that a
+// manifest of thousands of plugins cannot make a megabyte of error text.
+const maxDifferences = 50
 
 // LockMode says how a session treats weld.lock.
 type LockMode int
@@ -105,7 +110,7 @@ func (s *Session) prepareLock(ctx context.Context) (*spec.Spec, *lockState, erro
 	st.old = lock.Upgrade(o.Spec, st.old, st.hash, st.skip...)
 	st.drift = lock.DriftWith(o.Spec, st.old, st.hash)
 	if o.LockMode == LockFrozen && len(st.drift) > 0 {
-		return nil, nil, fmt.Errorf("--locked: %s does not match the manifest:\n\t%s\nrun weld lock", relToCwd(st.file), strings.Join(st.drift, "\n\t"))
+		return nil, nil, fmt.Errorf("--locked: %s does not match the manifest:\n\t%s\nrun weld lock", relToCwd(st.file), textlimit.Join(st.drift, "\n\t", maxDifferences))
 	}
 	if fromVersion != st.old.Version {
 		if err := s.upgradeLockFile(st, fromVersion); err != nil {
@@ -237,7 +242,7 @@ func (s *Session) finishLock(ctx context.Context, st *lockState) error {
 	}
 	if st.old != nil && o.LockMode == LockFrozen {
 		return fmt.Errorf("--locked: the go command selects a different build list than %s:\n\t%s\nrun weld lock",
-			relToCwd(st.file), strings.Join(moduleChanges(st.old, s.Lock), "\n\t"))
+			relToCwd(st.file), textlimit.Join(moduleChanges(st.old, s.Lock), "\n\t", maxDifferences))
 	}
 	if err := writeLock(st.file, data); err != nil {
 		return fmt.Errorf("writing lock: %w", err)
@@ -258,7 +263,7 @@ func (s *Session) finishLock(ctx context.Context, st *lockState) error {
 		if len(why) == 0 {
 			why = []string{"resolved again"}
 		}
-		o.Steps.Note(fmt.Sprintf("updated %s: %s", relToCwd(st.file), strings.Join(why, "; ")))
+		o.Steps.Note(fmt.Sprintf("updated %s: %s", relToCwd(st.file), textlimit.Join(why, "; ", maxDifferences)))
 	}
 	return nil
 }
