@@ -184,7 +184,6 @@ func cacheRoot(dir string) (string, error) {
 	return filepath.Abs(filepath.Join(dir, "sysroot"))
 }
 
-
 // check rejects pins that could lead outside the archive or the sysroot:
 // names become directory names and filenames URL paths, and weld.lock is
 // a file anyone can edit.
