@@ -59,6 +59,7 @@ func (r *Runner) Run(ctx context.Context, c Call) ([]byte, error) {
 		goCmd = "go"
 	}
 	cmd := exec.CommandContext(ctx, goCmd, c.Args...)
+	defer stopOnCancel(cmd)()
 	cmd.Dir = c.Dir
 	cmd.Env = append(append([]string(nil), r.Env...), c.Env...)
 	var stdout, stderr bytes.Buffer
