@@ -12,6 +12,7 @@ import (
 	"runtime"
 	"strings"
 
+	"github.com/weldgo/weld/internal/atomicfile"
 	"github.com/weldgo/weld/internal/compose"
 	"github.com/weldgo/weld/internal/gobuild"
 	"github.com/weldgo/weld/internal/lock"
@@ -86,7 +87,9 @@ func Open(ctx context.Context, o Options) (*Session, error) {
 }
 
 func newSession(o Options) (*Session, error) {
-	work, err := os.MkdirTemp("", "weld-")
+	// Named for this process, so that the next build removes the work
+	// directory of one that was killed before it could (see atomicfile).
+	work, err := atomicfile.MkdirTemp(os.TempDir(), "weld-work")
 	if err != nil {
 		return nil, fmt.Errorf("creating work directory: %w", err)
 	}
@@ -168,6 +171,9 @@ func Build(ctx context.Context, o Options) ([]Artifact, error) {
 	if len(todo) == 0 {
 		return out, s.packageAll(ctx, out)
 	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	locked := st.old != nil && len(st.drift) == 0
 	if !locked || !s.restoreComposition(st, resolveSpec) {
 		if err := s.resolve(ctx, resolveSpec, st); err != nil {
@@ -190,6 +196,9 @@ func Build(ctx context.Context, o Options) ([]Artifact, error) {
 	if err := g.Wait(); err != nil {
 		return nil, err
 	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	if err := s.packageAll(ctx, out); err != nil {
 		return nil, err
 	}
@@ -200,6 +209,9 @@ func Build(ctx context.Context, o Options) ([]Artifact, error) {
 func (s *Session) packageAll(ctx context.Context, out []Artifact) error {
 	if s.opts.NoPackages {
 		return nil
+	}
+	if err := ctx.Err(); err != nil {
+		return err
 	}
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(runtime.GOMAXPROCS(0))
@@ -266,6 +278,11 @@ func (s *Session) buildTarget(ctx context.Context, a Artifact) error {
 	done()
 	if err != nil {
 		return s.explainCompileError(err)
+	}
+	if err := ctx.Err(); err != nil {
+		// Stopped while the binary was moved into place: the C
+		// fingerprint the cache entry needs can no longer be taken.
+		return err
 	}
 	s.toCache(ctx, a, cgoEnv[0] == "CGO_ENABLED=1")
 	return nil
