@@ -52,9 +52,11 @@ go 1.22
 package main
 
 import (
+	"bufio"
 	"fmt"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 )
@@ -67,6 +69,10 @@ func main() {
 	c := make(chan os.Signal, 8)
 	signal.Notify(c, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
 	fmt.Printf("ready %d\n", os.Getpid())
+	if len(os.Args) > 1 && os.Args[1] == "readline" {
+		line, err := bufio.NewReader(os.Stdin).ReadString('\n')
+		fmt.Printf("read: %q %v\n", strings.TrimSpace(line), err)
+	}
 	fmt.Printf("handler: %v\n", <-c)
 	deadline := time.After(time.Second)
 	for {

@@ -91,7 +91,7 @@ func runProgram(ctx context.Context, prog *exec.Cmd) error {
 	if !ok {
 		return context.Cause(ctx)
 	}
-	restore, err := startProgram(prog)
+	term, err := startProgram(prog)
 	if err != nil {
 		release()
 		return err
@@ -103,11 +103,11 @@ func runProgram(ctx context.Context, prog *exec.Cmd) error {
 			prog.Process.Signal(sig)
 		}
 	}()
-	err = prog.Wait()
+	err = term.wait(prog)
 	release()
 	close(sigs)
 	<-forwarded
-	restore()
+	term.restore()
 	var ee *exec.ExitError
 	if errors.As(err, &ee) {
 		return exitError{code: exitStatus(ee)}

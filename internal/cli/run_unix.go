@@ -10,33 +10,44 @@ import (
 	"unsafe"
 )
 
+// terminal is the terminal weld run shares with its program, if the
+// program runs in its foreground.
+type terminal struct {
+	fd         int
+	foreground bool // the program's group is the terminal's foreground
+	weldGroup  int
+}
+
 // startProgram starts weld run's program in a process group of its own.
 // When weld runs in the foreground of a terminal, the program's group
 // becomes the terminal's foreground group, so that the program reads the
 // terminal and gets its Ctrl-C directly, just as it would run alone;
 // weld, then in the background, gets no copy of it. restore gives the
 // terminal back to weld's group once the program has exited.
-func startProgram(prog *exec.Cmd) (restore func(), err error) {
+func startProgram(prog *exec.Cmd) (*terminal, error) {
+	t := &terminal{fd: int(os.Stdin.Fd()), weldGroup: syscall.Getpgrp()}
+	t.foreground = prog.Stdin == os.Stdin && terminalGroup(t.fd) == t.weldGroup
 	prog.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	tty := int(os.Stdin.Fd())
-	weldGroup := syscall.Getpgrp()
-	foreground := prog.Stdin == os.Stdin && terminalGroup(tty) == weldGroup
-	if foreground {
-		prog.SysProcAttr = &syscall.SysProcAttr{Foreground: true, Ctty: tty}
+	if t.foreground {
+		prog.SysProcAttr = &syscall.SysProcAttr{Foreground: true, Ctty: t.fd}
 	}
-	if err := prog.Start(); err != nil {
-		return nil, err
+	return t, prog.Start()
+}
+
+// restore gives the terminal back to weld's group, after the program.
+func (t *terminal) restore() {
+	if t.foreground {
+		t.take(t.weldGroup)
 	}
-	if !foreground {
-		return func() {}, nil
-	}
-	return func() {
-		// A background group may take the terminal back only while it
-		// ignores SIGTTOU, which would otherwise stop it.
-		signal.Ignore(syscall.SIGTTOU)
-		defer signal.Reset(syscall.SIGTTOU)
-		setTerminalGroup(tty, weldGroup)
-	}, nil
+}
+
+// take makes group the terminal's foreground group. A background group may
+// do that only while it ignores SIGTTOU, which would otherwise stop it.
+func (t *terminal) take(group int) {
+	signal.Ignore(syscall.SIGTTOU)
+	defer signal.Reset(syscall.SIGTTOU)
+	g := int32(group)
+	syscall.Syscall(syscall.SYS_IOCTL, uintptr(t.fd), uintptr(syscall.TIOCSPGRP), uintptr(unsafe.Pointer(&g)))
 }
 
 // terminalGroup returns the foreground process group of the terminal fd,
@@ -47,11 +58,6 @@ func terminalGroup(fd int) int {
 		return -1
 	}
 	return int(group)
-}
-
-func setTerminalGroup(fd, group int) {
-	g := int32(group)
-	syscall.Syscall(syscall.SYS_IOCTL, uintptr(fd), uintptr(syscall.TIOCSPGRP), uintptr(unsafe.Pointer(&g)))
 }
 
 // exitStatus is the program's exit code, or 128+N if signal N killed it,
