@@ -90,7 +90,7 @@ func (in *interrupts) route(sig syscall.Signal) {
 	}
 	in.fired = true
 	in.cancel(interruptedError{sig})
-	signal.Reset(sig)
+	signal.Reset(stopSignals...)
 }
 
 // divert sends every stop signal to ch until release is called, and
