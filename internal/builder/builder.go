@@ -88,8 +88,13 @@ func Open(ctx context.Context, o Options) (*Session, error) {
 
 func newSession(o Options) (*Session, error) {
 	// Named for this process, so that the next build removes the work
-	// directory of one that was killed before it could (see atomicfile).
-	work, err := atomicfile.MkdirTemp(os.TempDir(), "weld-work")
+	// directory of one that was killed before it could (see atomicfile);
+	// one the user asked to keep (--work) is named so that it stays.
+	mkdir := atomicfile.MkdirTemp
+	if o.KeepWork {
+		mkdir = os.MkdirTemp
+	}
+	work, err := mkdir(os.TempDir(), "weld-work")
 	if err != nil {
 		return nil, fmt.Errorf("creating work directory: %w", err)
 	}
