@@ -98,8 +98,8 @@ func main() {
 
 // weldEnv is an environment of weld's own under dir: its cache, its
 // TMPDIR (so that the test sees every temporary directory weld and go
-// make) and no network. The TMPDIR value also marks every process weld
-// starts, since they inherit it.
+// make) and no network. The TMPDIR entry also marks every process weld
+// starts, since they inherit it (see tmpDirEntry).
 func weldEnv(t *testing.T, dir, goCache string) []string {
 	t.Helper()
 	tmp := filepath.Join(dir, "tmp")
@@ -240,4 +240,16 @@ func tempEntries(t *testing.T, dir string) []string {
 		return nil
 	})
 	return out
+}
+
+// tmpDirEntry returns the TMPDIR=... entry of env and its directory.
+func tmpDirEntry(t *testing.T, env []string) (entry, dir string) {
+	t.Helper()
+	for _, e := range env {
+		if d, ok := strings.CutPrefix(e, "TMPDIR="); ok {
+			return e, d
+		}
+	}
+	t.Fatal("no TMPDIR in the environment")
+	return "", ""
 }

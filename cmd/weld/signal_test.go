@@ -98,7 +98,7 @@ func TestBuildStopsOnSignal(t *testing.T) {
 			// An empty build cache makes go build compile the standard
 			// library, which gives the signal time to arrive mid-build.
 			env := weldEnv(t, sub, filepath.Join(sub, "gocache"))
-			marker := env[len(env)-1] // TMPDIR=...
+			marker, tmp := tmpDirEntry(t, env)
 			p := startWeld(t, weld, proj, env, "build")
 			outDir := filepath.Join(proj, "dist", "waiter_linux_amd64")
 			p.waitFor(t, "compiler running and temporary output in dist", 5*time.Minute, func() bool {
@@ -136,7 +136,7 @@ func TestBuildStopsOnSignal(t *testing.T) {
 			if left := tempEntries(t, filepath.Join(proj, "dist")); len(left) > 0 {
 				t.Errorf("temporary outputs left in dist: %v", left)
 			}
-			if left := dirEntries(t, strings.TrimPrefix(marker, "TMPDIR=")); len(left) > 0 {
+			if left := dirEntries(t, tmp); len(left) > 0 {
 				t.Errorf("temporary directories left in TMPDIR: %v", left)
 			}
 		})
@@ -159,7 +159,7 @@ func TestStaleTempFiles(t *testing.T) {
 	proj := filepath.Join(dir, "proj")
 	signalProject(t, proj)
 	env := weldEnv(t, dir, filepath.Join(dir, "gocache"))
-	marker := env[len(env)-1]
+	marker, tmp := tmpDirEntry(t, env)
 	outDir := filepath.Join(proj, "dist", "waiter_linux_amd64")
 
 	p := startWeld(t, weld, proj, env, "build")
@@ -210,7 +210,6 @@ func TestStaleTempFiles(t *testing.T) {
 		}
 	}
 
-	tmp := strings.TrimPrefix(marker, "TMPDIR=")
 	killedWork := dirEntries(t, tmp)
 	if len(killedWork) == 0 {
 		t.Fatal("the killed build left no work directory in TMPDIR")
