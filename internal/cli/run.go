@@ -83,8 +83,10 @@ func addWorkingModule(s *spec.Spec) error {
 // signal weld receives while the program runs is passed on to it, once:
 // the program runs in a process group of its own (see startProgram), so a
 // signal sent to weld's group, such as Ctrl-C's, reaches it only through
-// weld. weld itself waits for the program to exit, whatever the signal, so
-// the program is never orphaned and its handlers have their say.
+// weld. (At a terminal the program's group is the foreground one, so a
+// Ctrl-C there reaches the program directly and weld not at all.) weld
+// waits for the program to exit, whatever the signal, so the program is
+// never orphaned and its handlers have their say.
 func runProgram(ctx context.Context, prog *exec.Cmd) error {
 	sigs := make(chan os.Signal, 4)
 	release, ok := divert(ctx, sigs)
@@ -93,6 +95,8 @@ func runProgram(ctx context.Context, prog *exec.Cmd) error {
 	}
 	term, err := startProgram(prog)
 	if err != nil {
+		// The child may have taken the terminal before exec failed.
+		term.restore()
 		release()
 		return err
 	}
