@@ -1,6 +1,8 @@
 // Package atomicfile writes files so that readers see either the old
 // content or the complete new content, never a half-written file: the data
 // goes to a temporary file in the same directory, which is then renamed.
+// Temporary files that a killed writer left behind are removed by the next
+// write of the same name (see CreateTemp).
 package atomicfile
 
 import (
@@ -15,7 +17,7 @@ func WriteFrom(name string, r io.Reader, mode os.FileMode) error {
 	if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(name), "."+filepath.Base(name)+".tmp-*")
+	tmp, err := CreateTemp(filepath.Dir(name), filepath.Base(name))
 	if err != nil {
 		return err
 	}

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/weldgo/weld/internal/atomicfile"
 	"github.com/weldgo/weld/internal/compose"
 	"github.com/weldgo/weld/internal/gobuild"
 	"github.com/weldgo/weld/internal/lock"
@@ -92,7 +93,14 @@ func Open(ctx context.Context, o Options) (*Session, error) {
 }
 
 func newSession(o Options) (*Session, error) {
-	work, err := os.MkdirTemp("", "weld-")
+	// Named for this process, so that the next build removes the work
+	// directory of one that was killed before it could (see atomicfile);
+	// one the user asked to keep (--work) is named so that it stays.
+	mkdir := atomicfile.MkdirTemp
+	if o.KeepWork {
+		mkdir = os.MkdirTemp
+	}
+	work, err := mkdir(os.TempDir(), "weld-work")
 	if err != nil {
 		return nil, fmt.Errorf("creating work directory: %w", err)
 	}
@@ -174,6 +182,9 @@ func Build(ctx context.Context, o Options) ([]Artifact, error) {
 	if len(todo) == 0 {
 		return out, s.packageAll(ctx, out)
 	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	locked := st.old != nil && len(st.drift) == 0
 	if !locked || !s.restoreComposition(st, resolveSpec) {
 		if err := s.resolve(ctx, resolveSpec, st); err != nil {
@@ -199,6 +210,9 @@ func Build(ctx context.Context, o Options) ([]Artifact, error) {
 	if err := g.Wait(); err != nil {
 		return nil, err
 	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	if err := s.packageAll(ctx, out); err != nil {
 		return nil, err
 	}
@@ -209,6 +223,9 @@ func Build(ctx context.Context, o Options) ([]Artifact, error) {
 func (s *Session) packageAll(ctx context.Context, out []Artifact) error {
 	if s.opts.NoPackages {
 		return nil
+	}
+	if err := ctx.Err(); err != nil {
+		return err
 	}
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(runtime.GOMAXPROCS(0))
@@ -275,6 +292,11 @@ func (s *Session) buildTarget(ctx context.Context, a Artifact) error {
 	done()
 	if err != nil {
 		return s.explainCompileError(err)
+	}
+	if err := ctx.Err(); err != nil {
+		// Stopped while the binary was moved into place: the C
+		// fingerprint the cache entry needs can no longer be taken.
+		return err
 	}
 	s.toCache(ctx, a, cgoEnv[0] == "CGO_ENABLED=1")
 	return nil

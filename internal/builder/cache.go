@@ -210,7 +210,7 @@ const compositionWhat = "the resolved composition"
 
 // packagesFromCache copies a target's cached packages into the output
 // directory, each checked against its recorded sha256.
-func (s *Session) packagesFromCache(key string, a Artifact) ([]string, bool) {
+func (s *Session) packagesFromCache(ctx context.Context, key string, a Artifact) ([]string, bool) {
 	entry, names, err := s.cache.GetFiles(key)
 	if err != nil {
 		s.cacheReadFailed(err, key, packagesWhat(a))
@@ -218,6 +218,9 @@ func (s *Session) packagesFromCache(key string, a Artifact) ([]string, bool) {
 	}
 	var paths []string
 	for _, name := range names {
+		if ctx.Err() != nil {
+			return nil, false // stopped: the caller reports it
+		}
 		p := filepath.Join(outDirOf(s.opts), name)
 		if err := entry.CopyOut(name, p, 0o644); err != nil {
 			s.cacheReadFailed(err, key, packagesWhat(a))

@@ -72,6 +72,9 @@ func BuildImage(ctx context.Context, o Options, out ImageOptions) (*ImageResult,
 		}
 	}
 	arts, err := Build(ctx, o)
+	if err == nil {
+		err = ctx.Err()
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -139,6 +142,11 @@ func BuildImage(ctx context.Context, o Options, out ImageOptions) (*ImageResult,
 		return nil, err
 	}
 	for _, p := range pubs {
+		// Publishing compresses every layer, which takes seconds; a
+		// stopped build publishes nothing more.
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
 		where, err := p.Publish(ctx, art)
 		if err != nil {
 			return nil, err
@@ -184,6 +192,9 @@ func (s *Session) image(ctx context.Context, a Artifact, img *spec.ImageOutput, 
 			Ports: img.Ports, User: img.User, Workdir: img.Workdir, Labels: labels},
 	})
 	if err != nil {
+		return nil, bi, err
+	}
+	if err := ctx.Err(); err != nil {
 		return nil, bi, err
 	}
 	d, err := im.Digest()

@@ -57,7 +57,7 @@ func (s *Session) packageTarget(ctx context.Context, a Artifact) ([]string, erro
 		}
 		key = outcache.Key("weld packages v1", s.outputKey(s.Lock, s.goVersion, a), fmt.Sprint(out.Archive), deb,
 			s.opts.Spec.Version, mtime.String(), s.cFingerprint(ctx, s.toolchainFor(ctx, a.Target), nil))
-		if paths, ok := s.packagesFromCache(key, a); ok {
+		if paths, ok := s.packagesFromCache(ctx, key, a); ok {
 			return paths, nil
 		}
 	}
@@ -87,6 +87,9 @@ func (s *Session) writePackages(ctx context.Context, a Artifact, mtime time.Time
 		paths = append(paths, p)
 	}
 	if out.Deb != nil && a.Target.OS == "linux" {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
 		p, err := s.writeDeb(ctx, a, mtime)
 		if err != nil {
 			return nil, fmt.Errorf("packaging %s as .deb: %w", a.Target, err)
@@ -136,7 +139,17 @@ func (s *Session) writeArchive(ctx context.Context, a Artifact, mtime time.Time)
 		}
 	}
 	path := filepath.Join(outDirOf(s.opts), name)
-	return path, atomicfile.WriteFile(path, buf.Bytes(), 0o644)
+	return path, writeOutput(ctx, path, buf.Bytes())
+}
+
+// writeOutput writes a package into the output directory, unless the build
+// was stopped while the package was being made: packing a large binary
+// takes seconds, and an interrupted build must not write more outputs.
+func writeOutput(ctx context.Context, path string, data []byte) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return atomicfile.WriteFile(path, data, 0o644)
 }
 
 // dllBundle finds the DLLs a Windows executable needs beyond the system's,
@@ -195,7 +208,7 @@ func (s *Session) writeDeb(ctx context.Context, a Artifact, mtime time.Time) (st
 		return "", err
 	}
 	path := filepath.Join(outDirOf(s.opts), pkg.FileName())
-	return path, atomicfile.WriteFile(path, buf.Bytes(), 0o644)
+	return path, writeOutput(ctx, path, buf.Bytes())
 }
 
 // debDepends maps each DT_NEEDED library to the Debian package that

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 
 	"github.com/spf13/cobra"
 
@@ -23,17 +22,23 @@ func (e exitError) Error() string { return fmt.Sprintf("exit status %d", e.code)
 
 // Main runs weld with args and returns the process exit code.
 func Main(args []string, stdout, stderr io.Writer) int {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	ctx, stop := watchSignals(context.Background())
 	defer stop()
 	root := newRoot(stdout, stderr)
 	root.SetArgs(args)
+	// The command returns only after its deferred cleanup ran, so an
+	// interrupted one has removed its temporary files by now.
 	err := root.ExecuteContext(ctx)
-	if err == nil {
-		return 0
-	}
 	var ee exitError
 	if errors.As(err, &ee) {
 		return ee.code
+	}
+	if sig, ok := interruptedBy(ctx); ok {
+		fmt.Fprintf(stderr, "weld: %v; removed temporary files\n", sig)
+		return sig.exitCode()
+	}
+	if err == nil {
+		return 0
 	}
 	fmt.Fprintf(stderr, "weld: %v\n", err)
 	return 1

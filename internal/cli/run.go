@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"os"
 	"os/exec"
@@ -9,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 	"golang.org/x/mod/modfile"
 
+	"github.com/weldgo/weld/internal/atomicfile"
 	"github.com/weldgo/weld/internal/spec"
 )
 
@@ -32,7 +34,7 @@ that directory as a local plugin: the plugin author's edit-and-run loop.`,
 				}
 			}
 			o := cf.options(s, cmd.ErrOrStderr())
-			tmp, err := os.MkdirTemp("", "weld-run-")
+			tmp, err := atomicfile.MkdirTemp(os.TempDir(), "weld-run")
 			if err != nil {
 				return err
 			}
@@ -42,16 +44,9 @@ that directory as a local plugin: the plugin author's edit-and-run loop.`,
 			if err != nil {
 				return err
 			}
-			prog := exec.CommandContext(cmd.Context(), arts[0].Path, args...)
+			prog := exec.Command(arts[0].Path, args...)
 			prog.Stdin, prog.Stdout, prog.Stderr = os.Stdin, cmd.OutOrStdout(), cmd.ErrOrStderr()
-			if err := prog.Run(); err != nil {
-				var ee *exec.ExitError
-				if errors.As(err, &ee) {
-					return exitError{code: ee.ExitCode()}
-				}
-				return err
-			}
-			return nil
+			return runProgram(cmd.Context(), prog)
 		},
 	}
 	cf.register(cmd.Flags())
@@ -81,4 +76,45 @@ func addWorkingModule(s *spec.Spec) error {
 	p := spec.Plugin{Source: spec.Source{Module: path, Dir: root, RelDir: root, Pos: spec.Pos{File: "working directory"}}}
 	s.Plugins = append(s.Plugins, p)
 	return s.Validate()
+}
+
+// runProgram runs weld run's program and returns its exit status as an
+// exitError: its own exit code, or 128+N if signal N ended it. Every stop
+// signal weld receives while the program runs is passed on to it, once:
+// the program runs in a process group of its own (see startProgram), so a
+// signal sent to weld's group, such as Ctrl-C's, reaches it only through
+// weld. (At a terminal the program's group is the foreground one, so a
+// Ctrl-C there reaches the program directly and weld not at all.) weld
+// waits for the program to exit, whatever the signal, so the program is
+// never orphaned and its handlers have their say.
+func runProgram(ctx context.Context, prog *exec.Cmd) error {
+	sigs := make(chan os.Signal, 4)
+	release, ok := divert(ctx, sigs)
+	if !ok {
+		return context.Cause(ctx)
+	}
+	term, err := startProgram(prog)
+	if err != nil {
+		// The child may have taken the terminal before exec failed.
+		term.restore()
+		release()
+		return err
+	}
+	forwarded := make(chan struct{})
+	go func() {
+		defer close(forwarded)
+		for sig := range sigs {
+			prog.Process.Signal(sig)
+		}
+	}()
+	err = term.wait(prog)
+	release()
+	close(sigs)
+	<-forwarded
+	term.restore()
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		return exitError{code: exitStatus(ee)}
+	}
+	return err
 }

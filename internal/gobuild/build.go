@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/weldgo/weld/internal/atomicfile"
 	"github.com/weldgo/weld/internal/target"
 )
 
@@ -77,7 +78,7 @@ func (r *Runner) Build(ctx context.Context, req Request) error {
 	if err := os.MkdirAll(filepath.Dir(output), 0o755); err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(output), "."+filepath.Base(output)+".tmp-*")
+	tmp, err := atomicfile.CreateTemp(filepath.Dir(output), filepath.Base(output))
 	if err != nil {
 		return err
 	}
@@ -85,6 +86,16 @@ func (r *Runner) Build(ctx context.Context, req Request) error {
 	defer os.Remove(tmp.Name())
 	args = append(args, "-o", tmp.Name(), req.Package)
 	env := append(req.Target.Env(), req.Env...)
+	if r.Getenv("GOTMPDIR") == "" && !setsVar(req.Env, "GOTMPDIR") && req.ScratchDir != "" {
+		// go build keeps its own work directory in GOTMPDIR. When it is
+		// stopped by a signal it exits without removing it, so it goes
+		// under weld's scratch directory, which weld removes.
+		gotmp := filepath.Join(req.ScratchDir, "gotmp")
+		if err := os.MkdirAll(gotmp, 0o755); err != nil {
+			return err
+		}
+		env = append(env, "GOTMPDIR="+gotmp)
+	}
 	if _, err := r.Run(ctx, Call{Dir: req.Dir, Args: args, Env: env}); err != nil {
 		return err
 	}
@@ -120,4 +131,14 @@ func writeOverlay(dir string, files map[string][]byte) (string, error) {
 	}
 	name := filepath.Join(od, "overlay.json")
 	return name, os.WriteFile(name, data, 0o644)
+}
+
+// setsVar reports whether env, a list of KEY=VALUE, sets key.
+func setsVar(env []string, key string) bool {
+	for _, kv := range env {
+		if strings.HasPrefix(kv, key+"=") {
+			return true
+		}
+	}
+	return false
 }

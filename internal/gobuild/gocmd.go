@@ -79,6 +79,7 @@ func (r *Runner) Run(ctx context.Context, c Call) ([]byte, error) {
 		goCmd = "go"
 	}
 	cmd := exec.CommandContext(ctx, goCmd, c.Args...)
+	defer stopOnCancel(cmd)()
 	cmd.Dir = c.Dir
 	// GOWORK=off: the lock, not a go.work around the app or named in the
 	// environment, decides which copy of each module is built.

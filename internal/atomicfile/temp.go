@@ -1,0 +1,96 @@
+package atomicfile
+
+import (
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+)
+
+// Temporary files and directories are named .BASE.tmp-PID-START-RANDOM,
+// where PID is the writing process and START its start time (see
+// processStart). A build killed with SIGKILL cannot remove its temporary
+// files; the next write of the same BASE in the same directory removes
+// them, knowing from PID and START that their writer is gone. The start
+// time guards against a reused pid: a new process with the writer's pid has
+// a later start time, so the file is stale, while a concurrent run's live
+// temporary file always names a running process and is never touched.
+
+// tempPrefix is the prefix every temporary name for base starts with.
+func tempPrefix(base string) string { return "." + base + ".tmp-" }
+
+// ownerToken names this process: its pid and start time.
+var ownerToken = func() string {
+	pid := os.Getpid()
+	return strconv.Itoa(pid) + "-" + processStart(pid)
+}()
+
+// CreateTemp removes stale temporary files of base in dir, then creates a
+// new temporary file there, named for this process, for the caller to
+// write and rename to dir/base.
+func CreateTemp(dir, base string) (*os.File, error) {
+	CleanStale(dir, base)
+	return os.CreateTemp(dir, tempPrefix(base)+ownerToken+"-*")
+}
+
+// MkdirTemp is CreateTemp for a directory that replaces dir/base. It is
+// created with mode 0700; the caller chmods it before renaming it.
+func MkdirTemp(dir, base string) (string, error) {
+	CleanStale(dir, base)
+	return os.MkdirTemp(dir, tempPrefix(base)+ownerToken+"-*")
+}
+
+// CleanStale removes, in dir, every temporary file or directory of base
+// (.BASE.tmp-PID-START-...) whose writer has exited. It keeps the
+// temporary names of running processes and names it cannot parse, such as
+// those of older weld versions; a failure to remove one is not an error,
+// since it only leaves garbage behind.
+func CleanStale(dir, base string) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	prefix := tempPrefix(base)
+	for _, e := range entries {
+		rest, ok := strings.CutPrefix(e.Name(), prefix)
+		if !ok {
+			continue
+		}
+		if pid, start, ok := parseOwner(rest); ok && !processAlive(pid, start) {
+			os.RemoveAll(filepath.Join(dir, e.Name()))
+		}
+	}
+}
+
+// parseOwner reads PID-START-... from the tail of a temporary name.
+func parseOwner(rest string) (pid int, start string, ok bool) {
+	f := strings.SplitN(rest, "-", 3)
+	if len(f) < 3 || f[1] == "" {
+		return 0, "", false
+	}
+	pid, err := strconv.Atoi(f[0])
+	if err != nil || pid <= 0 {
+		return 0, "", false
+	}
+	for _, c := range f[1] {
+		if c < '0' || c > '9' {
+			return 0, "", false
+		}
+	}
+	return pid, f[1], true
+}
+
+// processAlive reports whether the process that wrote a temporary name,
+// pid started at start, still runs. When in doubt it says yes.
+func processAlive(pid int, start string) bool {
+	if pid == os.Getpid() {
+		return start == processStart(pid)
+	}
+	current, exists := processStarted(pid)
+	if !exists {
+		return false
+	}
+	// A start time of 0 means the writer's system could not tell it;
+	// then a live pid is taken to be the writer.
+	return start == "0" || current == "0" || current == start
+}
