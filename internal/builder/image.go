@@ -57,6 +57,11 @@ func BuildImage(ctx context.Context, o Options, out ImageOptions) (*ImageResult,
 			return nil, fmt.Errorf("building image for %s: images are built for Linux targets only", t)
 		}
 	}
+	if out.Tarball != "" {
+		if err := oci.CheckTarballFile(out.Tarball); err != nil {
+			return nil, err
+		}
+	}
 	if out.Tarball != "" && len(o.Targets) > 1 {
 		return nil, fmt.Errorf("--tarball: a docker tarball holds one image, and %d targets were asked for (%s); pick one with --target, or write them all with --layout or --push", len(o.Targets), targetList(o.Targets))
 	}
