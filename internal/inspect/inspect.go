@@ -78,6 +78,16 @@ func module(m *debug.Module) Module {
 	return out
 }
 
+// Bounds of the record search. A record is a few hundred bytes, and a
+// binary holds one (plus, in weld's own binary, the bare magic): the
+// bounds only stop a crafted file from making the search quadratic (each
+// candidate's end searched to the end of the file) or from decoding
+// megabytes per candidate.
+const (
+	maxRecordSize       = 1 << 16
+	maxRecordCandidates = 64
+)
+
 // findRecord scans the executable's bytes for the composition record. The
 // record is a single string constant in the binary's read-only data, so it
 // is found the same way in ELF, PE and Mach-O files of any architecture.
@@ -86,18 +96,19 @@ func module(m *debug.Module) Module {
 func findRecord(data []byte) *compose.Record {
 	magic := []byte(compose.RecordMagic + "\n")
 	end := []byte("\nend\n")
-	for off := 0; ; {
+	for off, n := 0, 0; n < maxRecordCandidates; n++ {
 		i := bytes.Index(data[off:], magic)
 		if i < 0 {
 			return nil
 		}
 		start := off + i
-		j := bytes.Index(data[start:], end)
-		if j >= 0 && j < 1<<16 {
-			if r, err := compose.DecodeRecord(string(data[start : start+j+len(end)])); err == nil {
+		window := data[start:min(len(data), start+maxRecordSize)]
+		if j := bytes.Index(window, end); j >= 0 {
+			if r, err := compose.DecodeRecord(string(window[:j+len(end)])); err == nil {
 				return &r
 			}
 		}
 		off = start + len(magic)
 	}
+	return nil
 }
