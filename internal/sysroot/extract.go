@@ -122,7 +122,7 @@ func extractDeb(debPath, root, name string) error {
 	}
 	var sawData bool
 	for {
-		e, err := ar.Next()
+		e, err := nextMember(ar)
 		if err == io.EOF {
 			break
 		}
@@ -144,6 +144,16 @@ func extractDeb(debPath, root, name string) error {
 		return errors.New("no data.tar member: not a Debian package")
 	}
 	return nil
+}
+
+// nextMember is ar.Next refusing a negative member size, which would move
+// the reader backwards (onto the same header again for -60, for ever).
+func nextMember(ar *deb.Ar) (*deb.ArEntry, error) {
+	e, err := ar.Next()
+	if err == nil && e.Size < 0 {
+		return nil, fmt.Errorf("ar member %q claims a negative size (%d): not a Debian package", e.Name, e.Size)
+	}
+	return e, err
 }
 
 func withTar(e *deb.ArEntry, fn func(*tar.Reader) error) error {

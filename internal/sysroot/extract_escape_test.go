@@ -1,8 +1,11 @@
 package sysroot
 
 import (
+	"bytes"
+	"fmt"
 	"strings"
 	"testing"
+	"time"
 )
 
 // ups climbs n directories.
@@ -66,5 +69,34 @@ func TestExtractionStaysInside(t *testing.T) {
 			t.Logf("extraction: %v", err)
 			j.check(t)
 		})
+	}
+}
+
+// arWithSizes is an ar archive of empty members whose headers claim the
+// given sizes.
+func arWithSizes(sizes ...int) []byte {
+	var ar bytes.Buffer
+	ar.WriteString("!<arch>\n")
+	for i, size := range sizes {
+		fmt.Fprintf(&ar, "%-16s%-12d%-6d%-6d%-8s%-10d`\n", fmt.Sprintf("m%d", i), 0, 0, 0, "100644", size)
+	}
+	return ar.Bytes()
+}
+
+// TestExtractNegativeMemberSize: an ar header claiming -60 bytes moved the
+// reader back onto the same header, so extraction looped for ever.
+func TestExtractNegativeMemberSize(t *testing.T) {
+	for _, size := range []int{-60, -1, -120} {
+		j := newJail(t)
+		done := make(chan error, 1)
+		go func() { done <- j.extract(t, arWithSizes(0, size)) }()
+		select {
+		case err := <-done:
+			if err == nil || !strings.Contains(err.Error(), "negative size") {
+				t.Errorf("size %d: extraction returned %v, want an error about the negative size", size, err)
+			}
+		case <-time.After(30 * time.Second):
+			t.Fatalf("size %d: extraction still running after 30s", size)
+		}
 	}
 }
