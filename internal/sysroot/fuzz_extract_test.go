@@ -2,9 +2,11 @@ package sysroot
 
 import (
 	"bytes"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"pault.ag/go/debian/deb"
 )
@@ -36,10 +38,20 @@ func FuzzExtractDeb(f *testing.F) {
 		if !onlyCheapCompression(data) {
 			return
 		}
+		defer watchdog(30 * time.Second)()
 		j := newJail(t)
 		_ = j.extract(t, data)
 		j.check(t)
 	})
+}
+
+// watchdog crashes the process if the returned stop is not called within
+// d. Go's fuzzer has no notion of a hang: a looping input only stalls the
+// run. A crash makes it save the input under testdata/fuzz like any other
+// failure.
+func watchdog(d time.Duration) (stop func()) {
+	timer := time.AfterFunc(d, func() { panic(fmt.Sprintf("input still running after %s: a hang", d)) })
+	return func() { timer.Stop() }
 }
 
 // onlyCheapCompression keeps the fuzzer away from decompression bombs:
@@ -83,6 +95,7 @@ func FuzzExtractEntries(f *testing.F) {
 		if err != nil {
 			return // a name tar cannot store
 		}
+		defer watchdog(30 * time.Second)()
 		j := newJail(t)
 		_ = j.extract(t, debAround(data))
 		j.check(t)
