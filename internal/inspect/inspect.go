@@ -111,10 +111,16 @@ func module(m *debug.Module) Module {
 	return out
 }
 
-// maxRecordBytes bounds the search for a record's end. A record has one
-// line per plugin: a thousand plugins take about 100 KiB, a manifest's
-// largest composition (spec.MaxPlugins) with long module paths a few MiB.
-const maxRecordBytes = 16 << 20
+// Bounds of the record search. A record has one line per plugin: a
+// thousand plugins take about 100 KiB, a manifest's largest composition
+// (spec.MaxPlugins) with long module paths a few MiB. A binary holds one
+// record (plus, in weld's own binary, the bare magic): the candidate bound
+// stops a crafted file full of magic strings from making the search
+// quadratic.
+const (
+	maxRecordSize       = 16 << 20
+	maxRecordCandidates = 64
+)
 
 // findRecord scans the executable's bytes for the composition record. The
 // record is a single string constant in the binary's read-only data, so it
@@ -124,18 +130,19 @@ const maxRecordBytes = 16 << 20
 func findRecord(data []byte) *compose.Record {
 	magic := []byte(compose.RecordMagic + "\n")
 	end := []byte("\nend\n")
-	for off := 0; ; {
+	for off, n := 0, 0; n < maxRecordCandidates; n++ {
 		i := bytes.Index(data[off:], magic)
 		if i < 0 {
 			return nil
 		}
 		start := off + i
-		window := data[start:min(len(data), start+maxRecordBytes)]
+		window := data[start:min(len(data), start+maxRecordSize)]
 		if j := bytes.Index(window, end); j >= 0 {
-			if r, err := compose.DecodeRecord(string(data[start : start+j+len(end)])); err == nil {
+			if r, err := compose.DecodeRecord(string(window[:j+len(end)])); err == nil {
 				return &r
 			}
 		}
 		off = start + len(magic)
 	}
+	return nil
 }

@@ -44,7 +44,7 @@ func program(vars map[string]string) string {
 // buildProgram writes a module example.com/prog with a main package in
 // cmd/prog that depends on example.com/dep (a directory replacement), and
 // builds it for the target with cgo off.
-func buildProgram(t *testing.T, goos, goarch, goarm string, vars map[string]string) string {
+func buildProgram(t testing.TB, goos, goarch, goarm string, vars map[string]string) string {
 	t.Helper()
 	goCmd, err := exec.LookPath("go")
 	if err != nil {
@@ -77,7 +77,7 @@ func buildProgram(t *testing.T, goos, goarch, goarm string, vars map[string]stri
 	return out
 }
 
-func goVersion(t *testing.T) string {
+func goVersion(t testing.TB) string {
 	t.Helper()
 	out, err := exec.Command("go", "env", "GOVERSION").Output()
 	if err != nil {
@@ -186,9 +186,11 @@ func TestFindRecord(t *testing.T) {
 		{"garbage decoy without end before the record", compose.RecordMagic + "\n\x00\x01\x02" + junk + enc, &record},
 		{"only a decoy", junk + decoy + junk, nil},
 		{"record without end", junk + strings.TrimSuffix(enc, "end\n") + junk, nil},
-		{"end too far away", compose.RecordMagic + "\nname x\napp example.com/a v1.0.0\n" + strings.Repeat("#", maxRecordBytes) + "\nend\n", nil},
+		{"end too far away", compose.RecordMagic + "\nname x\napp example.com/a v1.0.0\n" + strings.Repeat("#", maxRecordSize) + "\nend\n", nil},
 		{"record of a thousand plugins", junk + big.Encode() + junk, &big},
 		{"first of two records", junk + other.Encode() + junk + enc, &other},
+		{"record after the last decoy the search examines", strings.Repeat(decoy, maxRecordCandidates-1) + enc, &record},
+		{"record after more decoys than the search examines", strings.Repeat(decoy, maxRecordCandidates) + enc, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.description, func(t *testing.T) {

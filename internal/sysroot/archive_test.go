@@ -192,7 +192,7 @@ func (a *fakeArchive) request(t *testing.T, pkgs ...string) Request {
 
 // buildDeb writes a .deb the way dpkg-deb does: an ar archive of
 // debian-binary, control.tar.gz and data.tar.{gz,zst}.
-func buildDeb(t *testing.T, p *fakePkg) []byte {
+func buildDeb(t testing.TB, p *fakePkg) []byte {
 	t.Helper()
 	control := fmt.Sprintf("Package: %s\nVersion: %s\nArchitecture: %s\nMaintainer: weld\nDescription: test\n", p.name, p.version, p.arch)
 	if p.depends != "" {
@@ -224,7 +224,7 @@ func buildDeb(t *testing.T, p *fakePkg) []byte {
 	return ar.Bytes()
 }
 
-func tarball(t *testing.T, files, links map[string]string) []byte {
+func tarball(t testing.TB, files, links map[string]string) []byte {
 	t.Helper()
 	var buf bytes.Buffer
 	tw := tar.NewWriter(&buf)
@@ -265,7 +265,7 @@ func tarball(t *testing.T, files, links map[string]string) []byte {
 	return buf.Bytes()
 }
 
-func gzipped(t *testing.T, data []byte) []byte {
+func gzipped(t testing.TB, data []byte) []byte {
 	var buf bytes.Buffer
 	zw := gzip.NewWriter(&buf)
 	zw.Write(data)

@@ -53,10 +53,8 @@ func build(s *Sysroot, debs []string, tmpRoot string, log func(string)) error {
 	if err := os.Chmod(tmp, 0o755); err != nil { // MkdirTemp makes it 0700
 		return err
 	}
-	for _, d := range usrMerged {
-		if err := os.Symlink("usr/"+d, filepath.Join(tmp, d)); err != nil {
-			return err
-		}
+	if err := newTree(tmp); err != nil {
+		return err
 	}
 	for i, p := range s.Packages {
 		if err := extractDeb(debs[i], tmp, p.Package); err != nil {
@@ -93,6 +91,16 @@ func build(s *Sysroot, debs []string, tmpRoot string, log func(string)) error {
 // directory name (ARCH-KEY) and MkdirTemp's random digits.
 var tmpTree = regexp.MustCompile(`^[a-z0-9]+-[0-9a-f]{24}-[0-9]+$`)
 
+// newTree prepares an empty sysroot: the root links of a merged /usr.
+func newTree(root string) error {
+	for _, d := range usrMerged {
+		if err := os.Symlink("usr/"+d, filepath.Join(root, d)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // removeStale deletes temporary trees of builds that died (a killed weld
 // leaves its half-extracted tree behind). A day is far longer than any
 // extraction, so a live build's tree is never touched; nor is anything
@@ -124,7 +132,7 @@ func extractDeb(debPath, root, name string) error {
 	}
 	var sawData bool
 	for {
-		e, err := ar.Next()
+		e, err := nextMember(ar)
 		if err == io.EOF {
 			break
 		}
@@ -146,6 +154,16 @@ func extractDeb(debPath, root, name string) error {
 		return errors.New("no data.tar member: not a Debian package")
 	}
 	return nil
+}
+
+// nextMember is ar.Next refusing a negative member size, which would move
+// the reader backwards (onto the same header again for -60, for ever).
+func nextMember(ar *deb.Ar) (*deb.ArEntry, error) {
+	e, err := ar.Next()
+	if err == nil && e.Size < 0 {
+		return nil, fmt.Errorf("ar member %q claims a negative size (%d): not a Debian package", e.Name, e.Size)
+	}
+	return e, err
 }
 
 func withTar(e *deb.ArEntry, fn func(*tar.Reader) error) error {
@@ -172,6 +190,9 @@ func extractControl(tr *tar.Reader, dir string) error {
 		switch base := path.Base(h.Name); base {
 		case "control", "shlibs", "symbols", "triggers":
 			if h.Typeflag == tar.TypeReg {
+				if err := os.Remove(filepath.Join(dir, base)); err != nil && !os.IsNotExist(err) {
+					return err
+				}
 				if err := writeFile(filepath.Join(dir, base), tr, 0o644); err != nil {
 					return err
 				}
@@ -193,6 +214,18 @@ func clean(name string) string {
 	return p
 }
 
+// extractData writes a data.tar into root. A package cannot write,
+// link or point outside root, however its members combine:
+//   - member names are cleaned lexically below the root (clean);
+//   - the directories a member goes into are resolved through the links
+//     already in the tree as a chroot would (resolveInRoot), so the member
+//     lands in a real directory inside root;
+//   - every symlink is rewritten to a canonical relative form (linkTarget)
+//     that climbs no higher than its own directory and never climbs after
+//     descending, so a link stays inside root whatever the links it passes
+//     through turn out to be, now or after later members;
+//   - a hard link must name a regular file of the tree (a hard link to a
+//     symlink would copy the link to a place where it means something else).
 func extractData(tr *tar.Reader, root string) error {
 	for {
 		h, err := tr.Next()
@@ -206,39 +239,105 @@ func extractData(tr *tar.Reader, root string) error {
 		if rel == "" || rel == "usr" || isSkipped(rel) {
 			continue
 		}
-		dst := filepath.Join(root, filepath.FromSlash(rel))
-		if h.Typeflag != tar.TypeDir {
-			if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
-				return err
-			}
-			// Packages may ship the same path (Replaces); last one wins.
-			if err := os.Remove(dst); err != nil && !os.IsNotExist(err) {
-				return err
-			}
+		if err := extractMember(tr, h, root, rel); err != nil {
+			return fmt.Errorf("%s: %w", h.Name, err)
 		}
-		switch h.Typeflag {
-		case tar.TypeDir:
-			if err := os.MkdirAll(dst, 0o755); err != nil {
-				return err
-			}
-		case tar.TypeReg:
-			// Owner-writable so the cache can be cleaned; no setuid bits.
-			if err := writeFile(dst, tr, os.FileMode(h.Mode)&0o755|0o644); err != nil {
-				return err
-			}
-			_ = os.Chtimes(dst, h.ModTime, h.ModTime)
-		case tar.TypeSymlink:
-			if err := os.Symlink(linkTarget(h.Name, h.Linkname), dst); err != nil {
-				return err
-			}
-		case tar.TypeLink:
-			src := filepath.Join(root, filepath.FromSlash(clean(h.Linkname)))
-			if err := os.Link(src, dst); err != nil {
-				return fmt.Errorf("hard link %s -> %s: %w", h.Name, h.Linkname, err)
-			}
-		}
-		// Devices, fifos: never in library packages, not needed to link.
 	}
+}
+
+func extractMember(tr *tar.Reader, h *tar.Header, root, rel string) error {
+	if h.Typeflag == tar.TypeDir {
+		dir, err := resolveInRoot(root, rel)
+		if err != nil {
+			return err
+		}
+		return os.MkdirAll(filepath.Join(root, filepath.FromSlash(dir)), 0o755)
+	}
+	switch h.Typeflag {
+	case tar.TypeReg, tar.TypeSymlink, tar.TypeLink:
+	default:
+		return nil // devices, fifos: never in library packages, not needed to link
+	}
+	parent, err := resolveInRoot(root, path.Dir(rel))
+	if err != nil {
+		return err
+	}
+	dst := filepath.Join(root, filepath.FromSlash(parent), path.Base(rel))
+	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+		return err
+	}
+	// Packages may ship the same path (Replaces); last one wins.
+	if err := os.Remove(dst); err != nil && !os.IsNotExist(err) {
+		return err
+	}
+	switch h.Typeflag {
+	case tar.TypeReg:
+		// Owner-writable so the cache can be cleaned; no setuid bits.
+		if err := writeFile(dst, tr, os.FileMode(h.Mode)&0o755|0o644); err != nil {
+			return err
+		}
+		_ = os.Chtimes(dst, h.ModTime, h.ModTime)
+		return nil
+	case tar.TypeSymlink:
+		return os.Symlink(linkTarget(parent, h.Name, h.Linkname), dst)
+	default: // tar.TypeLink
+		src, err := resolveInRoot(root, clean(h.Linkname))
+		if err != nil {
+			return err
+		}
+		srcPath := filepath.Join(root, filepath.FromSlash(src))
+		if fi, err := os.Lstat(srcPath); err != nil || !fi.Mode().IsRegular() {
+			return fmt.Errorf("hard link to %s: not a regular file of the package", h.Linkname)
+		}
+		return os.Link(srcPath, dst)
+	}
+}
+
+// maxLinks bounds the symlinks followed in resolving one path, as the
+// kernel's ELOOP does.
+const maxLinks = 255
+
+// resolveInRoot follows the symlinks already in the tree along rel (a
+// slash path below root) as a chroot at root would: a relative link from
+// the directory it is in, an absolute one from root, and ".." never above
+// root. It returns the real path, relative to root, whose existing part
+// holds no symlinks. Missing components are kept as they are (they will be
+// created as directories).
+func resolveInRoot(root, rel string) (string, error) {
+	todo := strings.Split(rel, "/")
+	var done []string
+	links := 0
+	for len(todo) > 0 {
+		c := todo[0]
+		todo = todo[1:]
+		switch c {
+		case "", ".":
+			continue
+		case "..":
+			if len(done) > 0 {
+				done = done[:len(done)-1]
+			}
+			continue
+		}
+		next := filepath.Join(root, filepath.FromSlash(strings.Join(done, "/")), c)
+		fi, err := os.Lstat(next)
+		if err != nil || fi.Mode()&os.ModeSymlink == 0 {
+			done = append(done, c)
+			continue
+		}
+		if links++; links > maxLinks {
+			return "", fmt.Errorf("too many levels of symbolic links in %s", rel)
+		}
+		target, err := os.Readlink(next)
+		if err != nil {
+			return "", err
+		}
+		if path.IsAbs(target) {
+			done = done[:0]
+		}
+		todo = append(strings.Split(target, "/"), todo...)
+	}
+	return strings.Join(done, "/"), nil
 }
 
 func isSkipped(rel string) bool {
@@ -250,35 +349,34 @@ func isSkipped(rel string) bool {
 	return false
 }
 
-// linkTarget rewrites a symlink so it resolves inside the sysroot.
-// Absolute targets (usr/lib/<triplet>/libm.so -> /lib/<triplet>/libm.so.6)
-// would point into the host system, possibly at a host library of the
-// wrong architecture; they become relative. A relative link is kept as is
-// unless the link itself moved (/lib -> /usr/lib) or it climbs out of the
-// root; then it is recomputed from where it was meant to point.
-func linkTarget(name, target string) string {
-	orig := strings.TrimPrefix(path.Clean("/"+name), "/")
-	moved := clean(name) != orig
-	abs := target
+// linkTarget rewrites a symlink target so that it resolves inside the
+// sysroot. The target is read as the package meant it: relative to the
+// link's own path in the package (before /lib etc. were folded into
+// /usr), or from the root when absolute (usr/lib/<triplet>/libm.so ->
+// /lib/<triplet>/libm.so.6 would otherwise point into the host, possibly
+// at a host library of the wrong architecture); ".." is taken lexically
+// and stops at the root. The result is relative to dir, the real directory
+// the link is created in, and canonical: some "../" that climb no higher
+// than dir's depth, then names only. Such a link cannot leave the tree
+// whatever links its names pass through, provided every link in the tree
+// has that form, which extraction ensures.
+func linkTarget(dir, name, target string) string {
+	meant := target
 	if !path.IsAbs(target) {
-		joined := path.Join(path.Dir(orig), target)
-		escapes := strings.HasPrefix(joined, "../") || joined == ".."
-		if !moved && !escapes {
-			return target
-		}
-		abs = "/" + joined
+		orig := strings.TrimPrefix(path.Clean("/"+name), "/")
+		meant = path.Join("/", path.Dir(orig), target)
 	}
-	to := clean(abs)
-	from := path.Dir(clean(name))
-	rel, err := filepath.Rel(filepath.FromSlash("/"+from), filepath.FromSlash("/"+to))
-	if err != nil {
-		return target
+	rel, err := filepath.Rel("/"+dir, "/"+clean(meant))
+	if err != nil { // cannot happen: both paths are absolute
+		return "."
 	}
 	return filepath.ToSlash(rel)
 }
 
 func writeFile(name string, r io.Reader, mode os.FileMode) error {
-	fh, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, mode)
+	// O_EXCL: the caller removed name, so it is a fresh file, never one
+	// reached through a symlink.
+	fh, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, mode)
 	if err != nil {
 		return err
 	}

@@ -106,7 +106,7 @@ func (e *hashMismatch) Error() string {
 // errors; source says where the expected hash came from.
 func (f *fetcher) cached(ctx context.Context, urls []string, dir, ext string, size int64, sum, what, source string) (string, error) {
 	sum = strings.ToLower(sum)
-	if len(sum) != 64 {
+	if !validSHA256(sum) {
 		return "", fmt.Errorf("%s: no valid sha256 in %s", what, source)
 	}
 	dest := filepath.Join(f.cache, dir, sum+ext)

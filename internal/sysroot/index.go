@@ -69,11 +69,16 @@ func loadIndex(ctx context.Context, f *fetcher, r Request) (*index, error) {
 			return nil, fmt.Errorf("reading %s/binary-%s/Packages%s: %w", comp, r.Arch, ext, err)
 		}
 	}
+	idx.sortVersions()
+	f.log(fmt.Sprintf("sysroot: read the %s index (%d packages) in %s", idx.where, len(idx.pkgs), time.Since(start).Round(time.Millisecond)))
+	return idx, nil
+}
+
+// sortVersions puts each package's versions highest first.
+func (idx *index) sortVersions() {
 	for _, list := range idx.pkgs {
 		sort.SliceStable(list, func(i, j int) bool { return version.Compare(list[i].ver, list[j].ver) > 0 })
 	}
-	f.log(fmt.Sprintf("sysroot: read the %s index (%d packages) in %s", idx.where, len(idx.pkgs), time.Since(start).Round(time.Millisecond)))
-	return idx, nil
 }
 
 // fetchPackages downloads a component's Packages index in the best
@@ -134,6 +139,11 @@ func (idx *index) read(path, ext string) error {
 		}()
 		in = pr
 	}
+	return idx.parse(in)
+}
+
+// parse adds the paragraphs of an uncompressed Packages index.
+func (idx *index) parse(in io.Reader) error {
 	rd, err := control.NewParagraphReader(in, nil)
 	if err != nil {
 		return err
@@ -159,6 +169,9 @@ func (idx *index) add(v map[string]string) error {
 	}
 	if _, err := strconv.ParseInt(v["Size"], 10, 64); err != nil || v["Filename"] == "" || v["SHA256"] == "" {
 		return fmt.Errorf("package %s %s: no Filename, Size or SHA256", v["Package"], v["Version"])
+	}
+	if !validSHA256(v["SHA256"]) {
+		return fmt.Errorf("package %s %s: SHA256 %q is not 64 hex digits", v["Package"], v["Version"], v["SHA256"])
 	}
 	p := &pkg{name: v["Package"], arch: v["Architecture"], multiArch: v["Multi-Arch"], ver: ver,
 		filename: v["Filename"], sha256: strings.ToLower(v["SHA256"]),

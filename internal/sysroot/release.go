@@ -184,9 +184,10 @@ func parseRelease(text []byte) (*release, error) {
 		if len(fs) != 3 {
 			continue
 		}
+		// The sum names a cache file and a by-hash URL: it must be a sum.
 		size, err := strconv.ParseInt(fs[1], 10, 64)
-		if err != nil {
-			return nil, fmt.Errorf("bad SHA256 line %q", line)
+		if err != nil || size < 0 || !validSHA256(fs[0]) {
+			return nil, fmt.Errorf("bad SHA256 line %q: want \"<64 hex digits> <size> <path>\"", line)
 		}
 		rel.files[fs[2]] = fileSum{size: size, sha256: strings.ToLower(fs[0])}
 	}

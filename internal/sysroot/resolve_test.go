@@ -50,18 +50,27 @@ func TestResolveQualifiersAndConflicts(t *testing.T) {
 }
 
 func TestLinkTarget(t *testing.T) {
-	for _, c := range []struct{ name, target, want string }{
-		{"usr/lib/x/libm.so", "/lib/x/libm.so.6", "libm.so.6"},
-		{"usr/lib/x/libfoo.so", "/usr/lib/x/libfoo.so.1", "libfoo.so.1"},
-		{"usr/bin/tool", "/etc/alternatives/tool", "../../etc/alternatives/tool"},
-		{"usr/lib/x/libz.so", "libz.so.1", "libz.so.1"},               // untouched
-		{"lib/x/libz.so.1", "libz.so.1.2", "libz.so.1.2"},             // moved with its dir
-		{"lib/x/thing", "../../usr/share/thing", "../../share/thing"}, // moved: recomputed
-		{"usr/share/a", "../../../../etc/passwd", "../../etc/passwd"}, // clamped at the root
-		{"./sbin/ldconfig", "/bin/true", "../bin/true"},
+	for _, c := range []struct{ dir, name, target, want string }{
+		{"usr/lib/x", "usr/lib/x/libm.so", "/lib/x/libm.so.6", "libm.so.6"},
+		{"usr/lib/x", "usr/lib/x/libfoo.so", "/usr/lib/x/libfoo.so.1", "libfoo.so.1"},
+		{"usr/bin", "usr/bin/tool", "/etc/alternatives/tool", "../../etc/alternatives/tool"},
+		{"usr/lib/x", "usr/lib/x/libz.so", "libz.so.1", "libz.so.1"},               // untouched
+		{"usr/lib/x", "lib/x/libz.so.1", "libz.so.1.2", "libz.so.1.2"},             // moved with its dir
+		{"usr/lib/x", "lib/x/thing", "../../usr/share/thing", "../../share/thing"}, // moved: recomputed
+		{"usr/share", "usr/share/a", "../../../../etc/passwd", "../../etc/passwd"}, // clamped at the root
+		{"usr/sbin", "./sbin/ldconfig", "/bin/true", "../bin/true"},
+		{"usr/lib", "usr/lib/d", "/", "../.."},
+		{"", "loop", "loop", "loop"},
+		{"", "evil", "../../..", "."},
+		// Canonical form: no climbing after a name, which a link met on
+		// the way could turn into climbing out.
+		{"a/b", "a/b/esc", "up/../../x", "../x"},
+		// The link's real directory (reached through another link) is
+		// what the result is relative to.
+		{"usr/lib/real", "usr/lib/alias/libz.so", "libz.so.1", "../alias/libz.so.1"},
 	} {
-		if got := linkTarget(c.name, c.target); got != c.want {
-			t.Errorf("linkTarget(%q, %q) = %q, want %q", c.name, c.target, got, c.want)
+		if got := linkTarget(c.dir, c.name, c.target); got != c.want {
+			t.Errorf("linkTarget(%q, %q, %q) = %q, want %q", c.dir, c.name, c.target, got, c.want)
 		}
 	}
 }

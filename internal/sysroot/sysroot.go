@@ -194,10 +194,16 @@ func (p Pinned) check() error {
 	case p.Filename == "" || strings.HasPrefix(p.Filename, "/") || strings.Contains(p.Filename, "..") ||
 		strings.Contains(p.Filename, "://") || !strings.HasSuffix(p.Filename, ".deb"):
 		return fmt.Errorf("package %s: invalid filename %q", p.Package, p.Filename)
-	case len(p.SHA256) != 64 || strings.Trim(strings.ToLower(p.SHA256), "0123456789abcdef") != "":
+	case !validSHA256(p.SHA256):
 		return fmt.Errorf("package %s: invalid sha256 %q", p.Package, p.SHA256)
 	}
 	return nil
+}
+
+// validSHA256 reports whether s is a hex sha256 (either case). A sum
+// becomes a file name in the cache, so anything else must be refused.
+func validSHA256(s string) bool {
+	return len(s) == 64 && strings.Trim(strings.ToLower(s), "0123456789abcdef") == ""
 }
 
 func sortPins(p []Pinned) {

@@ -47,6 +47,21 @@ func checkRelation(dep string) error {
 	return nil
 }
 
+// dependsField renders relations as dpkg writes them: alternatives
+// separated by " | ", relations by ", ", and no white space at either end
+// of a relation (checkRelation allows it around alternatives).
+func dependsField(deps []string) string {
+	rels := make([]string, len(deps))
+	for i, d := range deps {
+		alts := strings.Split(d, "|")
+		for j, a := range alts {
+			alts[j] = strings.Trim(a, " ")
+		}
+		rels[i] = strings.Join(alts, " | ")
+	}
+	return strings.Join(rels, ", ")
+}
+
 // singleLine rejects values that would break a control file.
 func singleLine(field, v string) error {
 	if strings.ContainsAny(v, "\n\r") {
@@ -104,7 +119,7 @@ func control(p Package, installedKiB int64) (string, error) {
 	field("Architecture", p.Architecture)
 	field("Maintainer", p.Maintainer)
 	field("Installed-Size", fmt.Sprint(installedKiB))
-	field("Depends", strings.Join(p.Depends, ", "))
+	field("Depends", dependsField(p.Depends))
 	field("Section", section)
 	field("Priority", priority)
 	field("Homepage", p.Homepage)
