@@ -106,19 +106,15 @@ func modules(lockFile string) ([]modverify.Module, error) {
 	}
 	modCache := strings.TrimSpace(string(out))
 	var mods []modverify.Module
-	for _, line := range l.Sums {
-		f := strings.Fields(line)
-		if len(f) != 3 || strings.HasSuffix(f[1], "/go.mod") {
-			continue
-		}
-		p, err1 := module.EscapePath(f[0])
-		v, err2 := module.EscapeVersion(f[1])
+	for _, ms := range l.ModuleSums() {
+		p, err1 := module.EscapePath(ms.Path)
+		v, err2 := module.EscapeVersion(ms.Version)
 		if err1 != nil || err2 != nil {
 			continue
 		}
 		dir := filepath.Join(modCache, filepath.FromSlash(p)+"@"+v)
 		if _, err := os.Stat(dir); err == nil {
-			mods = append(mods, modverify.Module{Path: f[0], Version: f[1], Dir: dir, Sum: f[2]})
+			mods = append(mods, modverify.Module{Path: ms.Path, Version: ms.Version, Dir: dir, Sum: ms.Sum})
 		}
 	}
 	return mods, nil

@@ -264,34 +264,23 @@ func modulesToVerify(c *compose.Composition, l *lock.Lock) []modverify.Module {
 		return nil
 	}
 	byDirName := map[string]modverify.Module{}
-	for _, line := range l.Sums {
-		f := strings.Fields(line)
-		if len(f) != 3 || strings.HasSuffix(f[1], "/go.mod") {
-			continue
-		}
-		p, err1 := module.EscapePath(f[0])
-		v, err2 := module.EscapeVersion(f[1])
+	for _, ms := range l.ModuleSums() {
+		p, err1 := module.EscapePath(ms.Path)
+		v, err2 := module.EscapeVersion(ms.Version)
 		if err1 == nil && err2 == nil {
-			byDirName[p+"@"+v] = modverify.Module{Path: f[0], Version: f[1], Sum: f[2]}
+			byDirName[p+"@"+v] = modverify.Module{Path: ms.Path, Version: ms.Version, Sum: ms.Sum}
 		}
 	}
 	seen := map[string]bool{}
 	var out []modverify.Module
-	add := func(m compose.Module) {
+	for _, m := range c.Modules() {
 		if m.Local || m.Dir == "" || seen[m.Dir] {
-			return
+			continue
 		}
 		if mod, ok := cacheDirModule(byDirName, m.Dir); ok {
 			seen[m.Dir] = true
 			out = append(out, mod)
 		}
-	}
-	add(c.App)
-	for _, p := range c.Plugins {
-		add(p.Module)
-	}
-	for _, m := range c.BuildList {
-		add(m)
 	}
 	return out
 }

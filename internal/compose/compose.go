@@ -113,3 +113,24 @@ func (c *Composition) Record() Record {
 func (c *Composition) GoSum() []byte {
 	return c.Overlay[filepath.Join(c.BuildDir, "go.sum")]
 }
+
+// Modules returns the app, the plugins' modules and the build list, in
+// that order, each module once (by path).
+func (c *Composition) Modules() []Module {
+	seen := map[string]bool{}
+	var out []Module
+	add := func(m Module) {
+		if !seen[m.Path] {
+			seen[m.Path] = true
+			out = append(out, m)
+		}
+	}
+	add(c.App)
+	for _, p := range c.Plugins {
+		add(p.Module)
+	}
+	for _, m := range c.BuildList {
+		add(m)
+	}
+	return out
+}

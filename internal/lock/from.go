@@ -33,20 +33,11 @@ func New(s *spec.Spec, c *compose.Composition, goVersion string, hashes map[stri
 // LocalModules returns every module of the composition that is taken from
 // a directory: a local app or plugin, or a directory replacement.
 func LocalModules(c *compose.Composition) []compose.Module {
-	seen := map[string]bool{}
 	var out []compose.Module
-	add := func(m compose.Module) {
-		if m.Local && m.Dir != "" && !seen[m.Path] {
-			seen[m.Path] = true
+	for _, m := range c.Modules() {
+		if m.Local && m.Dir != "" {
 			out = append(out, m)
 		}
-	}
-	add(c.App)
-	for _, p := range c.Plugins {
-		add(p.Module)
-	}
-	for _, m := range c.BuildList {
-		add(m)
 	}
 	return out
 }

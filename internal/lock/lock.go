@@ -236,3 +236,22 @@ func unescapeReplace(f []string) (string, error) {
 	}
 	return old + " => " + new, nil
 }
+
+// ModuleSum is the go.sum hash of one module's content.
+type ModuleSum struct {
+	Path, Version, Sum string
+}
+
+// ModuleSums returns the content hashes among Sums, leaving out the
+// go.mod-only lines.
+func (l *Lock) ModuleSums() []ModuleSum {
+	var out []ModuleSum
+	for _, line := range l.Sums {
+		f := strings.Fields(line)
+		if len(f) != 3 || strings.HasSuffix(f[1], "/go.mod") {
+			continue
+		}
+		out = append(out, ModuleSum{Path: f[0], Version: f[1], Sum: f[2]})
+	}
+	return out
+}
