@@ -9,10 +9,8 @@ import (
 	"regexp"
 	"strings"
 
-	modzip "golang.org/x/mod/zip"
-
 	"github.com/weldgo/weld/internal/gobuild"
-	"github.com/weldgo/weld/internal/outcache"
+	"github.com/weldgo/weld/internal/modfiles"
 	"github.com/weldgo/weld/internal/outdir"
 	"github.com/weldgo/weld/internal/spec"
 )
@@ -56,7 +54,13 @@ func (s *Session) Vendor(ctx context.Context, dir string) error {
 	}
 	defer out.Abort()
 	tmp := out.Tmp
-	if err := copyModule(c.BuildDir, tmp); err != nil {
+	// The app's own vendor directory is replaced by go mod vendor's, and
+	// the output may sit inside the app (./dist/vendor).
+	final, err := filepath.Abs(dir)
+	if err != nil {
+		return err
+	}
+	if err := modfiles.Copy(c.BuildDir, tmp, filepath.Join(c.BuildDir, "vendor"), tmp, final); err != nil {
 		return fmt.Errorf("copying %s: %w", c.BuildDir, err)
 	}
 	links, err := s.writeComposedFiles(tmp)
@@ -123,24 +127,6 @@ func (s *Session) writeComposedFiles(dst string) (string, error) {
 		}
 	}
 	return links, nil
-}
-
-// copyModule copies the files the module zip rules keep.
-func copyModule(src, dst string) error {
-	cf, err := modzip.CheckDir(src)
-	if err != nil && len(cf.Valid) == 0 {
-		return err
-	}
-	for _, f := range cf.Valid {
-		rel, err := filepath.Rel(src, f)
-		if err != nil {
-			return err
-		}
-		if err := outcache.CopyFile(f, filepath.Join(dst, rel)); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // BuildVendored builds a directory written by Vendor with -mod=vendor and

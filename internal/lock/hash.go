@@ -1,18 +1,16 @@
 package lock
 
 import (
-	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
-	"path"
 	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
 
 	"golang.org/x/mod/sumdb/dirhash"
+
+	"github.com/weldgo/weld/internal/modfiles"
 )
 
 // HashDir returns the h1: content hash of a local module directory
@@ -36,21 +34,14 @@ import (
 // Changing which files it covers changes every local module's hash: that
 // needs a new lock format version (see FormatVersion).
 func HashDir(dir, modulePath string, skip ...string) (string, error) {
-	root, err := os.Stat(dir)
+	files, err := modfiles.List(dir, skip...)
 	if err != nil {
 		return "", fmt.Errorf("hashing %s: %w", dir, err)
 	}
-	if !root.IsDir() {
-		return "", fmt.Errorf("hashing %s: not a directory", dir)
-	}
-	w := &moduleWalk{skip: inside(dir, skip), files: map[string]string{}}
-	if err := w.walk(dir, "", []fs.FileInfo{root}); err != nil {
-		return "", fmt.Errorf("hashing %s: %w", dir, err)
-	}
 	prefix := modulePath + "@v0.0.0/"
-	names := make([]string, 0, len(w.files))
-	byName := make(map[string]string, len(w.files))
-	for rel, file := range w.files {
+	names := make([]string, 0, len(files))
+	byName := make(map[string]string, len(files))
+	for rel, file := range files {
 		name := prefix + hashName(rel)
 		names = append(names, name)
 		byName[name] = file
@@ -58,88 +49,6 @@ func HashDir(dir, modulePath string, skip ...string) (string, error) {
 	return dirhash.Hash1(names, func(name string) (io.ReadCloser, error) {
 		return os.Open(byName[name])
 	})
-}
-
-// moduleWalk collects the files of a module directory.
-type moduleWalk struct {
-	skip  []string
-	files map[string]string // slash-separated path in the module → file to read
-}
-
-// vcsDirs hold version control metadata; a .git may also be a file.
-var vcsDirs = map[string]bool{".git": true, ".hg": true, ".svn": true, ".bzr": true}
-
-// walk adds the files under dir, whose path in the module is rel.
-// ancestors are the directories being walked, dir last: a symlink to one
-// of them is a loop.
-func (w *moduleWalk) walk(dir, rel string, ancestors []fs.FileInfo) error {
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		return err
-	}
-	for _, e := range entries {
-		name := e.Name()
-		file := filepath.Join(dir, name)
-		if vcsDirs[name] || name == FileName || under(file, w.skip) {
-			continue
-		}
-		info, err := os.Stat(file) // follows symlinks
-		if err != nil {
-			if e.Type()&fs.ModeSymlink != 0 && (errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ELOOP)) {
-				continue // a dangling symlink: there is nothing to read
-			}
-			return err
-		}
-		switch {
-		case info.IsDir():
-			if isSkipDir(file, w.skip) || isNestedModule(file) || isAncestor(info, ancestors) {
-				continue
-			}
-			if err := w.walk(file, path.Join(rel, name), append(ancestors, info)); err != nil {
-				return err
-			}
-		case info.Mode().IsRegular():
-			w.files[path.Join(rel, name)] = file
-		}
-	}
-	return nil
-}
-
-// inside returns the skip directories that lie inside dir. One that holds
-// dir (weld build -o ..) cannot hold weld's output in the module, and
-// skipping it would leave every file of the module out.
-func inside(dir string, skip []string) []string {
-	dir = filepath.Clean(dir)
-	var out []string
-	for _, d := range skip {
-		if d = filepath.Clean(d); under(d, []string{dir}) {
-			out = append(out, d)
-		}
-	}
-	return out
-}
-
-func isSkipDir(dir string, skip []string) bool {
-	for _, d := range skip {
-		if dir == d {
-			return true
-		}
-	}
-	return false
-}
-
-func isNestedModule(dir string) bool {
-	fi, err := os.Stat(filepath.Join(dir, "go.mod"))
-	return err == nil && !fi.IsDir()
-}
-
-func isAncestor(dir fs.FileInfo, ancestors []fs.FileInfo) bool {
-	for _, a := range ancestors {
-		if os.SameFile(dir, a) {
-			return true
-		}
-	}
-	return false
 }
 
 // hashName writes a module path as one line of the hash's input. Hash1

@@ -9,10 +9,9 @@ import (
 	"strings"
 
 	"golang.org/x/mod/modfile"
-	modzip "golang.org/x/mod/zip"
 
-	"github.com/weldgo/weld/internal/atomicfile"
 	"github.com/weldgo/weld/internal/compose"
+	"github.com/weldgo/weld/internal/modfiles"
 )
 
 // The flake's source layout:
@@ -148,30 +147,11 @@ func localName(modPath, dir string, taken map[string]string) string {
 	}
 }
 
-// copyModule copies the files a module zip would hold: no nested modules,
-// no version control directories, no vendor directory. Files under skip
-// are left out.
+// copyModule copies the files of a module that a build could read (what
+// weld.lock's hash covers), but for its vendor directory: the flake
+// vendors the composition itself. Files under skip are left out.
 func copyModule(src, dst string, skip []string) error {
-	cf, err := modzip.CheckDir(src)
-	if err != nil && len(cf.Valid) == 0 {
-		return err
-	}
-	if err := os.MkdirAll(dst, 0o755); err != nil {
-		return err
-	}
-	for _, f := range cf.Valid {
-		if under(f, skip) {
-			continue
-		}
-		rel, err := filepath.Rel(src, f)
-		if err != nil {
-			return err
-		}
-		if err := copyFile(f, filepath.Join(dst, rel)); err != nil {
-			return err
-		}
-	}
-	return nil
+	return modfiles.Copy(src, dst, append([]string{filepath.Join(src, "vendor")}, skip...)...)
 }
 
 func under(p string, dirs []string) bool {
@@ -181,19 +161,6 @@ func under(p string, dirs []string) bool {
 		}
 	}
 	return false
-}
-
-// copyFile copies a regular file, keeping only its executable bit.
-func copyFile(src, dst string) error {
-	info, err := os.Stat(src)
-	if err != nil {
-		return err
-	}
-	mode := os.FileMode(0o644)
-	if info.Mode().Perm()&0o100 != 0 {
-		mode = 0o755
-	}
-	return atomicfile.CopyFile(src, dst, mode)
 }
 
 // installName is the file name go install gives the binary of a main
