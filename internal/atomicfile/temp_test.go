@@ -45,14 +45,18 @@ func TestParseOwner(t *testing.T) {
 // differs).
 func exitedPid(t *testing.T) (int, string) {
 	t.Helper()
-	cmd := exec.Command("true")
+	// The process must still run while its start time is read (a "true"
+	// may have exited by then), so it sleeps until it is killed.
+	cmd := exec.Command("sleep", "600")
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
 	pid := cmd.Process.Pid
 	start := processStart(pid)
-	if err := cmd.Wait(); err != nil {
-		t.Fatal(err)
+	cmd.Process.Kill()
+	cmd.Wait()
+	if start == "" {
+		t.Fatalf("no start time for the running process %d", pid)
 	}
 	return pid, start
 }
