@@ -68,6 +68,10 @@ type Session struct {
 	roots     sysroots
 	rootReqs  []lock.Sysroot
 	memo      memo
+	// caching counts the outputs being stored in weld's cache: storing
+	// (a copy and a sha256) overlaps with packaging, and Build waits for
+	// it before it returns.
+	caching sync.WaitGroup
 	// corrupt holds the keys of damaged cache entries read in this
 	// session, with why, until their replacements are stored.
 	corruptMu sync.Mutex
@@ -164,6 +168,7 @@ func Build(ctx context.Context, o Options) ([]Artifact, error) {
 		return nil, err
 	}
 	defer s.Close()
+	defer s.caching.Wait()
 	resolveSpec, st, err := s.prepareLock(ctx)
 	if err != nil {
 		return nil, err
@@ -298,7 +303,11 @@ func (s *Session) buildTarget(ctx context.Context, a Artifact) error {
 		// fingerprint the cache entry needs can no longer be taken.
 		return err
 	}
-	s.toCache(ctx, a, cgoEnv[0] == "CGO_ENABLED=1")
+	s.caching.Add(1)
+	go func() {
+		defer s.caching.Done()
+		s.toCache(ctx, a, cgoEnv[0] == "CGO_ENABLED=1")
+	}()
 	return nil
 }
 
