@@ -303,11 +303,7 @@ func (s *Session) buildTarget(ctx context.Context, a Artifact) error {
 		// fingerprint the cache entry needs can no longer be taken.
 		return err
 	}
-	s.caching.Add(1)
-	go func() {
-		defer s.caching.Done()
-		s.toCache(ctx, a, cgoEnv[0] == "CGO_ENABLED=1")
-	}()
+	s.toCache(ctx, a, cgoEnv[0] == "CGO_ENABLED=1")
 	return nil
 }
 

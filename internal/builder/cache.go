@@ -122,6 +122,9 @@ func corruptWhy(err error) string {
 }
 
 // toCache stores a fresh output. A failure to cache is only a warning.
+// What the entry records of the C side is taken at once, while ctx is
+// live; the copy into the cache (and its sha256) runs in the background,
+// overlapping with packaging, and Build waits for it.
 func (s *Session) toCache(ctx context.Context, a Artifact, cgo bool) {
 	if s.cache == nil || s.Lock == nil {
 		return
@@ -136,12 +139,19 @@ func (s *Session) toCache(ctx context.Context, a Artifact, cgo bool) {
 		sort.Strings(meta.PkgConfig)
 		meta.Fingerprint = s.cFingerprint(ctx, s.toolchainFor(ctx, a.Target), meta.PkgConfig)
 	}
-	key := s.outputKey(s.Lock, s.goVersion, a)
-	if err := s.cache.Put(key, a.Path, meta); err != nil {
-		s.opts.Steps.Warn(fmt.Sprintf("caching %s: %v", a.Path, err))
-		return
+	if ctx.Err() != nil {
+		return // stopped: the fingerprint may be incomplete
 	}
-	s.rebuilt(key, a.Target.String())
+	key := s.outputKey(s.Lock, s.goVersion, a)
+	s.caching.Add(1)
+	go func() {
+		defer s.caching.Done()
+		if err := s.cache.Put(key, a.Path, meta); err != nil {
+			s.opts.Steps.Warn(fmt.Sprintf("caching %s: %v", a.Path, err))
+			return
+		}
+		s.rebuilt(key, a.Target.String())
+	}()
 }
 
 // cFingerprint identifies the C side of a cgo build: the compiler and the
