@@ -48,7 +48,7 @@ func (s *Session) sysrootFor(ctx context.Context, t gobuild.Target) (*sysroot.Sy
 		components = st.Sysroot.Components
 	}
 	req := sysroot.Request{Archive: archive, Suite: suite, Components: components, Arch: arch,
-		Packages: st.Sysroot.Debian, CacheDir: sysrootCache()}
+		Packages: st.Sysroot.Debian, CacheDir: sysrootCache(), Warn: s.opts.Steps.Warn}
 	if s.opts.Go.Verbose != nil {
 		req.Log = s.opts.Steps.Note
 	}

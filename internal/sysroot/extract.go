@@ -77,6 +77,9 @@ func build(s *Sysroot, debs []string, tmpRoot string, log func(string)) error {
 	if err := os.WriteFile(filepath.Join(tmp, completeMarker), data, 0o644); err != nil {
 		return err
 	}
+	if err := sealTree(tmp); err != nil {
+		return fmt.Errorf("sealing sysroot %s: %w", s.Dir, err)
+	}
 	log(fmt.Sprintf("sysroot: extracted %d packages into %s in %s", len(s.Packages), s.Dir, time.Since(start).Round(time.Millisecond)))
 	if err := os.Rename(tmp, s.Dir); err != nil {
 		if _, serr := os.Stat(filepath.Join(s.Dir, completeMarker)); serr == nil {

@@ -48,6 +48,9 @@ type Request struct {
 	// CacheDir/sysroot, content-addressed.
 	CacheDir string
 	Log      func(string) // progress lines, may be nil
+	// Warn reports a cached sysroot that had changed and was extracted
+	// again; may be nil.
+	Warn func(string)
 }
 
 // DefaultKeyring is where Debian's debian-archive-keyring package puts the
@@ -154,8 +157,19 @@ func ensure(ctx context.Context, r Request, t target.Facts) (*Sysroot, error) {
 	s := &Sysroot{Triplet: t.Triplet, Arch: r.Arch, Packages: pins}
 	s.Dir = filepath.Join(cache, "roots", r.Arch+"-"+pinsKey(r.Arch, pins)[:24])
 	if _, err := os.Stat(filepath.Join(s.Dir, completeMarker)); err == nil {
-		r.Log(fmt.Sprintf("sysroot: %s sysroot of %d packages is cached: %s", r.Arch, len(pins), s.Dir))
-		return s, nil
+		err := verifyTree(s.Dir)
+		if err == nil {
+			r.Log(fmt.Sprintf("sysroot: %s sysroot of %d packages is cached: %s", r.Arch, len(pins), s.Dir))
+			return s, nil
+		}
+		// The .debs are kept and checked by their sha256, so a changed
+		// tree is extracted again rather than trusted or refused.
+		if r.Warn != nil {
+			r.Warn(fmt.Sprintf("sysroot %s: %v; extracting it again", s.Dir, err))
+		}
+		if err := removeTree(s.Dir); err != nil {
+			return nil, fmt.Errorf("removing the changed sysroot %s: %w", s.Dir, err)
+		}
 	}
 	debs, err := f.fetchDebs(ctx, pins, len(r.Pins) > 0)
 	if err != nil {

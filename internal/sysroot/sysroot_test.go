@@ -312,3 +312,63 @@ func TestConcurrentEnsure(t *testing.T) {
 		t.Errorf("temporary trees left behind: %v", left)
 	}
 }
+
+// A cached sysroot whose files changed after extraction is never used as
+// it is: the next Ensure notices, says so and extracts it again from the
+// verified .debs; an unchanged one is reused without hashing.
+func TestChangedSysrootIsExtractedAgain(t *testing.T) {
+	a := newFakeArchive(t, testPackages())
+	req := a.request(t, "app-dev")
+	var warnings []string
+	req.Warn = func(s string) { warnings = append(warnings, s) }
+	s, err := Ensure(context.Background(), req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	header := filepath.Join(s.Dir, "usr/include/foo.h")
+	want, err := os.ReadFile(header)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	// Reused as it is: the fingerprint is remembered, nothing rehashed.
+	if _, err := Ensure(context.Background(), req); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(verifiedFile(s.Dir)); err != nil {
+		t.Errorf("no fingerprint remembered for the verified tree: %v", err)
+	}
+	if len(warnings) != 0 {
+		t.Fatalf("warnings for an unchanged sysroot: %q", warnings)
+	}
+
+	for _, change := range []struct {
+		name string
+		do   func() error
+	}{
+		{"edited header", func() error { return os.WriteFile(header, []byte("int foo(int evil);\n"), 0o644) }},
+		{"removed library", func() error { return os.Remove(filepath.Join(s.Dir, lib, "libqux-3.so")) }},
+		{"added file", func() error { return os.WriteFile(filepath.Join(s.Dir, "usr/include/extra.h"), nil, 0o644) }},
+	} {
+		warnings = nil
+		if err := change.do(); err != nil {
+			t.Fatal(err)
+		}
+		again, err := Ensure(context.Background(), req)
+		if err != nil {
+			t.Fatalf("%s: %v", change.name, err)
+		}
+		if len(warnings) != 1 || !strings.Contains(warnings[0], "changed after extraction; extracting it again") {
+			t.Errorf("%s: warnings %q, want one saying the sysroot is extracted again", change.name, warnings)
+		}
+		if got, err := os.ReadFile(filepath.Join(again.Dir, "usr/include/foo.h")); err != nil || string(got) != string(want) {
+			t.Errorf("%s: foo.h after Ensure = %q, %v; want the package's %q", change.name, got, err, want)
+		}
+		if _, err := os.Stat(filepath.Join(again.Dir, "usr/include/extra.h")); err == nil {
+			t.Errorf("%s: a file added to the cached tree survived", change.name)
+		}
+		if _, err := os.Stat(filepath.Join(again.Dir, lib, "libqux-3.so")); err != nil {
+			t.Errorf("%s: libqux-3.so missing after Ensure: %v", change.name, err)
+		}
+	}
+}
