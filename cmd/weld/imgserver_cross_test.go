@@ -141,11 +141,7 @@ func lockedSysroot(t *testing.T, l *lock.Lock, target string) *sysroot.Sysroot {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cache, ok := outcache.Dir()
-	if !ok {
-		cache = t.TempDir()
-	}
-	req := sysroot.Request{Archive: locked.Archive, Suite: locked.Suite, Arch: arch, Packages: locked.Request, CacheDir: cache}
+	req := sysroot.Request{Archive: locked.Archive, Suite: locked.Suite, Arch: arch, Packages: locked.Request, CacheDir: outcache.DownloadDir()}
 	for _, d := range locked.Packages {
 		req.Pins = append(req.Pins, sysroot.Pinned{Package: d.Package, Version: d.Version, Architecture: d.Architecture,
 			Filename: d.Filename, SHA256: d.SHA256})

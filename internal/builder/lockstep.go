@@ -82,10 +82,9 @@ func (s *Session) prepareLock(ctx context.Context) (*spec.Spec, *lockState, erro
 	if out, err := filepath.Abs(outDirOf(o)); err == nil {
 		st.skip = []string{out}
 	}
-	if cache, ok := outcache.Dir(); ok {
-		if abs, err := filepath.Abs(cache); err == nil {
-			st.skip = append(st.skip, abs)
-		}
+	// The download directory holds the output cache too, when that is on.
+	if abs, err := filepath.Abs(outcache.DownloadDir()); err == nil {
+		st.skip = append(st.skip, abs)
 	}
 	goVer, err := o.Go.Version(ctx)
 	if err != nil {

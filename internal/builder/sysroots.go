@@ -3,7 +3,6 @@ package builder
 import (
 	"context"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -48,7 +47,7 @@ func (s *Session) sysrootFor(ctx context.Context, t gobuild.Target) (*sysroot.Sy
 		components = st.Sysroot.Components
 	}
 	req := sysroot.Request{Archive: archive, Suite: suite, Components: components, Arch: arch,
-		Packages: st.Sysroot.Debian, CacheDir: sysrootCache(), Warn: s.opts.Steps.Warn}
+		Packages: st.Sysroot.Debian, CacheDir: outcache.DownloadDir(), Warn: s.opts.Steps.Warn}
 	if s.opts.Go.Verbose != nil {
 		req.Log = s.opts.Steps.Note
 	}
@@ -121,15 +120,6 @@ func lockedSysroot(target string, r sysroot.Request, sr *sysroot.Sysroot) lock.S
 	return l
 }
 
-// sysrootCache is weld's cache directory; the sysroot package keeps its
-// downloads and trees in a sysroot/ folder there. Sysroots are needed even
-// when the output cache is off, so they then go to the temp directory.
-func sysrootCache() string {
-	if dir, ok := outcache.Dir(); ok {
-		return dir
-	}
-	return filepath.Join(os.TempDir(), "weld")
-}
 
 // recordSysroots writes the sysroots assembled in this session into
 // weld.lock: entries of other targets stay as they were.

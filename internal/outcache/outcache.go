@@ -67,6 +67,22 @@ func Dir() (dir string, ok bool) {
 	return dir, true
 }
 
+// DownloadDir is where weld keeps what it downloads and what it extracts
+// from that (Debian packages and sysroots): $WELD_CACHE, or the user cache
+// directory's weld, and there also when WELD_CACHE=off, because a sysroot
+// is too big to fetch for every build and every file of it is checked
+// against its hash on use. Without a user cache directory it is a
+// directory under the system's temporary directory.
+func DownloadDir() string {
+	if dir := os.Getenv("WELD_CACHE"); dir != "" && dir != "off" {
+		return dir
+	}
+	if base, err := os.UserCacheDir(); err == nil {
+		return filepath.Join(base, "weld")
+	}
+	return filepath.Join(os.TempDir(), "weld")
+}
+
 // Key hashes the parts that determine an output. Each part is length-
 // prefixed so that no two different lists of parts hash alike.
 func Key(parts ...string) string {

@@ -312,3 +312,28 @@ func xdgPlatform() bool {
 	}
 	return true
 }
+
+// Downloads (sysroots) and outputs share one rule for the cache
+// directory; only outputs are turned off by WELD_CACHE=off.
+func TestDownloadDirFollowsTheCacheRule(t *testing.T) {
+	t.Setenv("WELD_CACHE", "/somewhere/weld")
+	if dir, ok := Dir(); !ok || dir != "/somewhere/weld" || DownloadDir() != dir {
+		t.Errorf("WELD_CACHE set: Dir() = %q, %v; DownloadDir() = %q", dir, ok, DownloadDir())
+	}
+	t.Setenv("WELD_CACHE", "")
+	t.Setenv("XDG_CACHE_HOME", "/xdg")
+	dir, ok := Dir()
+	if xdgPlatform() && (!ok || dir != "/xdg/weld") {
+		t.Errorf("default: Dir() = %q, %v; want /xdg/weld", dir, ok)
+	}
+	if DownloadDir() != dir {
+		t.Errorf("default: DownloadDir() = %q, Dir() = %q; want the same", DownloadDir(), dir)
+	}
+	t.Setenv("WELD_CACHE", "off")
+	if _, ok := Dir(); ok {
+		t.Error("WELD_CACHE=off: Dir() is on")
+	}
+	if DownloadDir() != dir {
+		t.Errorf("WELD_CACHE=off: DownloadDir() = %q, want the default %q: downloads are kept", DownloadDir(), dir)
+	}
+}

@@ -43,9 +43,9 @@ type Request struct {
 	// Keyring verifies InRelease; DefaultKeyring when empty. Binary or
 	// ASCII-armored OpenPGP public keys.
 	Keyring string
-	// CacheDir is weld's cache directory ($WELD_CACHE or the user cache
-	// dir's weld when empty); downloads and sysroots live under
-	// CacheDir/sysroot, content-addressed.
+	// CacheDir is weld's download directory (outcache.DownloadDir);
+	// downloads and sysroots live under CacheDir/sysroot,
+	// content-addressed.
 	CacheDir string
 	Log      func(string) // progress lines, may be nil
 	// Warn reports a cached sysroot that had changed and was extracted
@@ -182,18 +182,11 @@ func ensure(ctx context.Context, r Request, t target.Facts) (*Sysroot, error) {
 }
 
 // cacheRoot is where this package keeps its files inside weld's cache.
+// The directory is the caller's (outcache.DownloadDir for weld): this
+// package has no rule of its own for where weld's cache is.
 func cacheRoot(dir string) (string, error) {
 	if dir == "" {
-		dir = os.Getenv("WELD_CACHE")
-	}
-	if dir == "" || dir == "off" {
-		// A sysroot is too big to rebuild on every call, so it is kept
-		// even when output caching is off.
-		base, err := os.UserCacheDir()
-		if err != nil {
-			return "", fmt.Errorf("no cache directory for downloads: %w", err)
-		}
-		dir = filepath.Join(base, "weld")
+		return "", fmt.Errorf("no cache directory for downloads given")
 	}
 	return filepath.Abs(filepath.Join(dir, "sysroot"))
 }
