@@ -120,7 +120,6 @@ func lockedSysroot(target string, r sysroot.Request, sr *sysroot.Sysroot) lock.S
 	return l
 }
 
-
 // recordSysroots writes the sysroots assembled in this session into
 // weld.lock: entries of other targets stay as they were.
 func (s *Session) recordSysroots(lockFile string) error {

@@ -21,7 +21,7 @@ type cToolchain struct {
 	// Cross is true when the target is not the host.
 	Cross bool
 	// Settings are the manifest's settings for the target.
-	Settings spec.Target
+	Settings spec.TargetEntry
 }
 
 // toolchainFor finds the C toolchain for t: the manifest's override, the
@@ -100,7 +100,7 @@ func (s *Session) toolchainFor(ctx context.Context, t gobuild.Target) cToolchain
 // pkgConfigEnv points pkg-config at the target's libraries. For a cross
 // target it never falls back to the host's: a host library would pass the
 // check and then fail to link, or worse, link the wrong architecture.
-func pkgConfigEnv(tc cToolchain, st spec.Target) []string {
+func pkgConfigEnv(tc cToolchain, st spec.TargetEntry) []string {
 	switch {
 	case st.PkgConfigPath != "":
 		env := []string{"PKG_CONFIG_LIBDIR=" + st.PkgConfigPath, "PKG_CONFIG_PATH="}

@@ -43,11 +43,11 @@ type Flake struct {
 	// sorted by key.
 	Env []EnvVar
 	// Targets are the systems the flake builds for, and how they differ.
-	Targets []Target
+	Targets []SystemBuild
 }
 
-// Target is one system of the flake and what is particular to it.
-type Target struct {
+// SystemBuild is one system of the flake and what is particular to it.
+type SystemBuild struct {
 	System
 	Cgo bool
 	// Tag selects the target's generated file, when plugins limited to
@@ -201,8 +201,8 @@ func pkgsList(attrs []string) string {
 }
 
 // otherTargets returns every target but t.
-func otherTargets(all []Target, t Target) []Target {
-	var out []Target
+func otherTargets(all []SystemBuild, t SystemBuild) []SystemBuild {
+	var out []SystemBuild
 	for _, o := range all {
 		if o.Name != t.Name {
 			out = append(out, o)

@@ -22,11 +22,11 @@ func mustSystems(t *testing.T, names ...string) []System {
 	return s
 }
 
-// targets makes one Target per system, all alike.
-func targets(t *testing.T, cgo bool, inputs []string, names ...string) []Target {
-	var out []Target
+// targets makes one SystemBuild per system, all alike.
+func targets(t *testing.T, cgo bool, inputs []string, names ...string) []SystemBuild {
+	var out []SystemBuild
 	for _, s := range mustSystems(t, names...) {
-		out = append(out, Target{System: s, Cgo: cgo, PkgConfig: len(inputs) > 0, BuildInputs: inputs})
+		out = append(out, SystemBuild{System: s, Cgo: cgo, PkgConfig: len(inputs) > 0, BuildInputs: inputs})
 	}
 	return out
 }

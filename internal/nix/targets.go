@@ -15,8 +15,8 @@ import (
 // cgo and which nixpkgs attributes its C libraries come from. When the
 // compositions differ, each target gets a build tag that selects its own
 // generated file.
-func planTargets(c *compose.Composition, systems []System, attrs Attrs) ([]Target, []*compose.Composition, error) {
-	targets := make([]Target, len(systems))
+func planTargets(c *compose.Composition, systems []System, attrs Attrs) ([]SystemBuild, []*compose.Composition, error) {
+	targets := make([]SystemBuild, len(systems))
 	subs := make([]*compose.Composition, len(systems))
 	var problems []string
 	seen := map[string]bool{}
@@ -36,7 +36,7 @@ func planTargets(c *compose.Composition, systems []System, attrs Attrs) ([]Targe
 				}
 			}
 		}
-		targets[i] = Target{System: s, Cgo: cgo, PkgConfig: in.PkgConfig, BuildInputs: in.BuildInputs}
+		targets[i] = SystemBuild{System: s, Cgo: cgo, PkgConfig: in.PkgConfig, BuildInputs: in.BuildInputs}
 	}
 	if len(problems) > 0 {
 		return nil, nil, fmt.Errorf("%s", strings.Join(problems, "\n"))
@@ -53,7 +53,7 @@ func planTargets(c *compose.Composition, systems []System, attrs Attrs) ([]Targe
 // by one file per target, each behind its target's build tag, when the
 // targets' plugins differ. go mod vendor reads every file whatever its
 // tags, so the vendor directory, and vendorHash, serve all targets.
-func writeTargetFiles(c *compose.Composition, subs []*compose.Composition, targets []Target, main string) error {
+func writeTargetFiles(c *compose.Composition, subs []*compose.Composition, targets []SystemBuild, main string) error {
 	if len(targets) == 0 || targets[0].Tag == "" {
 		return nil
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/weldgo/weld/internal/artifact/archive"
 	"github.com/weldgo/weld/internal/artifact/deb"
 	"github.com/weldgo/weld/internal/gobuild"
+	"github.com/weldgo/weld/internal/target"
 )
 
 // reservedBuildEnv are the variables weld sets itself for every go build,
@@ -92,13 +93,13 @@ func checkTargetPattern(pat string) string {
 	if !strings.Contains(pat, "/") || !validPattern(pat) {
 		return fmt.Sprintf("target pattern %s must look like OS/ARCH, with * as a wildcard (for example linux/*)", short(pat))
 	}
-	for _, k := range gobuild.KnownTargets {
+	for _, k := range target.KnownNames() {
 		if (Plugin{Targets: []string{pat}}).ForTarget(k) {
 			return ""
 		}
 	}
 	return fmt.Sprintf("target pattern %s matches no target weld builds, so the plugin would never be built; known targets: %s",
-		short(pat), strings.Join(gobuild.KnownTargets, ", "))
+		short(pat), strings.Join(target.KnownNames(), ", "))
 }
 
 // checkDeb applies the .deb writer's own rules to the manifest's fields,

@@ -30,7 +30,7 @@ type Spec struct {
 	Exclude             []Exclude
 	// Targets are the manifest's targets, in order; `--target all` builds
 	// them all. Empty means the host.
-	Targets []Target
+	Targets []TargetEntry
 	// Sysroot applies to every cross target that does not set its own.
 	Sysroot Sysroot
 	// Outputs are the packages built beside each binary.
@@ -101,9 +101,9 @@ type DebOutput struct {
 	Pos         Pos
 }
 
-// Target is one entry of targets: the platform and, optionally, how C code
+// TargetEntry is one entry of targets: the platform and, optionally, how C code
 // is compiled for it.
-type Target struct {
+type TargetEntry struct {
 	Name string // OS/ARCH[/VARIANT]
 	// CC and CXX override the detected C and C++ cross compilers.
 	CC, CXX string
@@ -143,8 +143,8 @@ func (s *Spec) TargetNames() []string {
 
 // TargetSettings returns the manifest's entry for a target, with the
 // manifest-wide sysroot filled in where the target sets none.
-func (s *Spec) TargetSettings(name string) Target {
-	t := Target{Name: name}
+func (s *Spec) TargetSettings(name string) TargetEntry {
+	t := TargetEntry{Name: name}
 	for _, mt := range s.Targets {
 		if mt.Name == name {
 			t = mt

@@ -8,9 +8,9 @@ import (
 
 // target decodes a targets entry: either OS/ARCH[/VARIANT] or a mapping
 // with target: and the C toolchain settings for it.
-func (r nodeReader) target(n *yaml.Node) (Target, error) {
+func (r nodeReader) target(n *yaml.Node) (TargetEntry, error) {
 	n = resolve(n)
-	t := Target{Pos: r.pos(n)}
+	t := TargetEntry{Pos: r.pos(n)}
 	if n.Kind == yaml.ScalarNode {
 		return t, r.str(&t.Name, "a target")(n)
 	}

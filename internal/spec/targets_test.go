@@ -60,7 +60,7 @@ func TestParseTargets(t *testing.T) {
 	}
 	s := mustParse(t, d)
 	top := Sysroot{Debian: []string{"libcairo2-dev"}, Pos: d.pos(16, "{")}
-	want := []Target{
+	want := []TargetEntry{
 		{Name: "linux/amd64", Pos: d.pos(3, "linux")},
 		{
 			Name: "linux/arm64", CC: "aarch64-linux-gnu-gcc -mcpu=cortex-a53", CXX: "aarch64-linux-gnu-g++",
@@ -89,12 +89,12 @@ func TestParseTargets(t *testing.T) {
 	settings := []struct {
 		description string
 		input       string
-		want        Target
+		want        TargetEntry
 	}{
-		{"listed without a sysroot: the top-level one", "linux/amd64", Target{Name: "linux/amd64", Pos: d.pos(3, "linux"), Sysroot: top}},
+		{"listed without a sysroot: the top-level one", "linux/amd64", TargetEntry{Name: "linux/amd64", Pos: d.pos(3, "linux"), Sysroot: top}},
 		{"own sysroot directory", "linux/arm64", want[1]},
 		{"own Debian sysroot", "linux/arm/7", want[2]},
-		{"not listed: the top-level sysroot", "darwin/arm64", Target{Name: "darwin/arm64", Sysroot: top}},
+		{"not listed: the top-level sysroot", "darwin/arm64", TargetEntry{Name: "darwin/arm64", Sysroot: top}},
 	}
 	for _, tt := range settings {
 		t.Run(tt.description, func(t *testing.T) {

@@ -7,7 +7,7 @@ import (
 
 	"golang.org/x/mod/module"
 
-	"github.com/weldgo/weld/internal/gobuild"
+	"github.com/weldgo/weld/internal/target"
 )
 
 // Validate checks the rules that no single key can check alone. It fills in
@@ -65,7 +65,7 @@ func (s *Spec) Validate() error {
 	}
 	seenTargets := map[string]Pos{}
 	for _, t := range s.Targets {
-		if _, err := gobuild.ParseTarget(t.Name); err != nil {
+		if _, err := target.Parse(t.Name); err != nil {
 			return errorf(t.Pos, "%v", err)
 		}
 		if prev, dup := seenTargets[t.Name]; dup {
