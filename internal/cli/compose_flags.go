@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 
 	"github.com/spf13/pflag"
 
@@ -89,19 +88,5 @@ func (f *composeFlags) options(s *spec.Spec, stderr io.Writer) builder.Options {
 		KeepWork:        f.keepWork,
 		Steps:           builder.NewSteps(stderr),
 		Targets:         []gobuild.Target{builder.HostTarget()},
-	}
-}
-
-// moduleRoot finds the directory of the go.mod that governs dir.
-func moduleRoot(dir string) (string, bool) {
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir, true
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", false
-		}
-		dir = parent
 	}
 }

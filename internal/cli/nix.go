@@ -7,7 +7,6 @@ import (
 
 	"github.com/weldgo/weld/internal/builder"
 	"github.com/weldgo/weld/internal/nix"
-	"github.com/weldgo/weld/internal/spec"
 )
 
 func newNixCmd() *cobra.Command {
@@ -48,13 +47,7 @@ add to it.`,
 				return err
 			}
 			if len(systems) == 0 {
-				// The manifest's targets, and this machine's system, so that
-				// nix build works here.
-				if systems = manifestTargets(s); len(systems) > 0 {
-					if h, err := nix.HostSystem(); err == nil {
-						systems = append([]string{h.Name}, systems...)
-					}
-				}
+				systems = nix.DefaultSystems(s.TargetNames())
 			}
 			sys, skipped, err := nix.ResolveSystems(systems)
 			if err != nil {
@@ -105,10 +98,6 @@ add to it.`,
 	cmd.AddCommand(newNixHashCmd())
 	return cmd
 }
-
-// manifestTargets are the targets the flake builds for when no --system is
-// given; none means this machine's system only.
-func manifestTargets(s *spec.Spec) []string { return s.TargetNames() }
 
 func newNixHashCmd() *cobra.Command {
 	var base32 bool

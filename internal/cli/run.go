@@ -5,13 +5,10 @@ import (
 	"errors"
 	"os"
 	"os/exec"
-	"path/filepath"
 
 	"github.com/spf13/cobra"
-	"golang.org/x/mod/modfile"
 
 	"github.com/weldgo/weld/internal/atomicfile"
-	"github.com/weldgo/weld/internal/spec"
 )
 
 func newRunCmd() *cobra.Command {
@@ -29,7 +26,7 @@ that directory as a local plugin: the plugin author's edit-and-run loop.`,
 				return err
 			}
 			if cf.flags.App != "" {
-				if err := addWorkingModule(s); err != nil {
+				if err := s.AddWorkingModule(); err != nil {
 					return err
 				}
 			}
@@ -51,31 +48,6 @@ that directory as a local plugin: the plugin author's edit-and-run loop.`,
 	}
 	cf.register(cmd.Flags())
 	return cmd
-}
-
-// addWorkingModule adds the module in the working directory as a local
-// plugin, unless it is the app or already listed.
-func addWorkingModule(s *spec.Spec) error {
-	root, ok := moduleRoot(s.Dir)
-	if !ok {
-		return nil
-	}
-	data, err := os.ReadFile(filepath.Join(root, "go.mod"))
-	if err != nil {
-		return err
-	}
-	path := modfile.ModulePath(data)
-	if path == "" || path == s.App.Module {
-		return nil
-	}
-	for _, p := range s.Plugins {
-		if p.Module == path {
-			return nil
-		}
-	}
-	p := spec.Plugin{Source: spec.Source{Module: path, Dir: root, RelDir: root, Pos: spec.Pos{File: "working directory"}}}
-	s.Plugins = append(s.Plugins, p)
-	return s.Validate()
 }
 
 // runProgram runs weld run's program and returns its exit status as an

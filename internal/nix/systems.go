@@ -65,6 +65,20 @@ func HostSystem() (System, error) {
 	return s, nil
 }
 
+// DefaultSystems are the systems a flake builds for when none is named:
+// the manifest's targets and this machine's system, so that nix build
+// works here too; none (so only this machine's) when the manifest names
+// no target.
+func DefaultSystems(manifestTargets []string) []string {
+	if len(manifestTargets) == 0 {
+		return nil
+	}
+	if h, err := HostSystem(); err == nil {
+		return append([]string{h.Name}, manifestTargets...)
+	}
+	return manifestTargets
+}
+
 // ResolveSystems turns --system values and the manifest's targets into
 // the flake's systems: unique, in the order given, the host's when there
 // are none. Targets that are not Linux are left out and returned, for a
