@@ -142,10 +142,7 @@ func lockedSysroot(t *testing.T, l *lock.Lock, target string) *sysroot.Sysroot {
 		t.Fatal(err)
 	}
 	req := sysroot.Request{Archive: locked.Archive, Suite: locked.Suite, Arch: arch, Packages: locked.Request, CacheDir: outcache.DownloadDir()}
-	for _, d := range locked.Packages {
-		req.Pins = append(req.Pins, sysroot.Pinned{Package: d.Package, Version: d.Version, Architecture: d.Architecture,
-			Filename: d.Filename, SHA256: d.SHA256})
-	}
+	req.Pins = append(req.Pins, locked.Packages...)
 	sr, err := sysroot.Ensure(context.Background(), req)
 	if err != nil {
 		t.Fatal(err)

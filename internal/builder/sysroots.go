@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/weldgo/weld/internal/artifact/deb"
 	"github.com/weldgo/weld/internal/gobuild"
 	"github.com/weldgo/weld/internal/lock"
 	"github.com/weldgo/weld/internal/outcache"
@@ -53,10 +54,7 @@ func (s *Session) sysrootFor(ctx context.Context, t gobuild.Target) (*sysroot.Sy
 	}
 	if s.Lock != nil && s.opts.LockMode != LockUpdate {
 		if locked, ok := s.Lock.SysrootFor(t.String()); ok && sameRequest(locked, req) {
-			for _, d := range locked.Packages {
-				req.Pins = append(req.Pins, sysroot.Pinned{Package: d.Package, Version: d.Version,
-					Architecture: d.Architecture, Filename: d.Filename, SHA256: d.SHA256})
-			}
+			req.Pins = append([]deb.Pin(nil), locked.Packages...)
 		}
 	}
 	done := s.opts.Steps.Start("sysroot", fmt.Sprintf("%s: %s", t, strings.Join(st.Sysroot.Debian, " ")))
@@ -112,12 +110,8 @@ func sameRequest(l lock.Sysroot, r sysroot.Request) bool {
 }
 
 func lockedSysroot(target string, r sysroot.Request, sr *sysroot.Sysroot) lock.Sysroot {
-	l := lock.Sysroot{Target: target, Request: lock.SortedCopy(r.Packages), Archive: r.Archive, Suite: r.Suite}
-	for _, p := range sr.Packages {
-		l.Packages = append(l.Packages, lock.Deb{Package: p.Package, Version: p.Version,
-			Architecture: p.Architecture, SHA256: p.SHA256, Filename: p.Filename})
-	}
-	return l
+	return lock.Sysroot{Target: target, Request: lock.SortedCopy(r.Packages), Archive: r.Archive, Suite: r.Suite,
+		Packages: append([]deb.Pin(nil), sr.Packages...)}
 }
 
 // recordSysroots writes the sysroots assembled in this session into

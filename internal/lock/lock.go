@@ -21,6 +21,7 @@ package lock
 import (
 	"bytes"
 	"fmt"
+	"github.com/weldgo/weld/internal/artifact/deb"
 	"net/url"
 	"sort"
 	"strings"
@@ -76,12 +77,7 @@ type Sysroot struct {
 	Request  []string // the manifest's package names, sorted
 	Archive  string
 	Suite    string
-	Packages []Deb
-}
-
-// Deb is one pinned Debian package.
-type Deb struct {
-	Package, Version, Architecture, SHA256, Filename string
+	Packages []deb.Pin
 }
 
 // SysrootFor returns the locked sysroot of a target.
@@ -161,7 +157,7 @@ func (l *Lock) Format() []byte {
 	sort.Slice(sysroots, func(i, j int) bool { return sysroots[i].Target < sysroots[j].Target })
 	for _, sr := range sysroots {
 		fmt.Fprintf(&b, "sysroot %s archive=%s suite=%s packages=%s\n", sr.Target, sr.Archive, sr.Suite, strings.Join(sr.Request, ","))
-		debs := append([]Deb(nil), sr.Packages...)
+		debs := append([]deb.Pin(nil), sr.Packages...)
 		sort.Slice(debs, func(i, j int) bool { return debs[i].Package < debs[j].Package })
 		for _, d := range debs {
 			fmt.Fprintf(&b, "deb %s %s %s %s %s %s\n", sr.Target, d.Package, d.Version, d.Architecture, d.SHA256, d.Filename)

@@ -3,6 +3,8 @@ package lock
 import (
 	"reflect"
 	"testing"
+
+	"github.com/weldgo/weld/internal/artifact/deb"
 )
 
 // fullLock is a lock with every kind of line, already in the order Format
@@ -39,14 +41,14 @@ func fullLock() *Lock {
 			{
 				Target: "linux/arm/7", Request: []string{"zlib1g-dev"},
 				Archive: "http://deb.debian.org/debian", Suite: "bookworm",
-				Packages: []Deb{{"zlib1g", "1:1.2.13", "armhf", "ab12", "pool/main/z/zlib/zlib1g_1.2.13_armhf.deb"}},
+				Packages: []deb.Pin{{Package: "zlib1g", Version: "1:1.2.13", Architecture: "armhf", SHA256: "ab12", Filename: "pool/main/z/zlib/zlib1g_1.2.13_armhf.deb"}},
 			},
 			{
 				Target: "linux/arm64", Request: []string{"libcairo2-dev", "zlib1g-dev"},
 				Archive: "http://deb.debian.org/debian", Suite: "bookworm",
-				Packages: []Deb{
-					{"libcairo2", "1.16.0-7", "arm64", "cd34", "pool/main/c/cairo/libcairo2_1.16.0-7_arm64.deb"},
-					{"libcairo2-dev", "1.16.0-7", "arm64", "ef56", "pool/main/c/cairo/libcairo2-dev_1.16.0-7_arm64.deb"},
+				Packages: []deb.Pin{
+					{Package: "libcairo2", Version: "1.16.0-7", Architecture: "arm64", SHA256: "cd34", Filename: "pool/main/c/cairo/libcairo2_1.16.0-7_arm64.deb"},
+					{Package: "libcairo2-dev", Version: "1.16.0-7", Architecture: "arm64", SHA256: "ef56", Filename: "pool/main/c/cairo/libcairo2-dev_1.16.0-7_arm64.deb"},
 				},
 			},
 		},

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"fmt"
+	"github.com/weldgo/weld/internal/artifact/deb"
 	"os"
 	"strconv"
 	"strings"
@@ -182,7 +183,7 @@ func (l *Lock) parseLine(f []string) error {
 			return fmt.Errorf("malformed deb line, or not after its sysroot line")
 		}
 		sr := &l.Sysroots[len(l.Sysroots)-1]
-		sr.Packages = append(sr.Packages, Deb{Package: f[2], Version: f[3], Architecture: f[4], SHA256: f[5], Filename: f[6]})
+		sr.Packages = append(sr.Packages, deb.Pin{Package: f[2], Version: f[3], Architecture: f[4], SHA256: f[5], Filename: f[6]})
 	default:
 		return fmt.Errorf("unknown line")
 	}

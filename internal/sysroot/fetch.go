@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"github.com/weldgo/weld/internal/artifact/deb"
 	"io"
 	"net/http"
 	"os"
@@ -196,7 +197,7 @@ func fileHash(name string) string {
 // fetchDebs downloads the packages, four at a time, and returns their
 // cache paths in the order of pins. pinned says the list came from
 // weld.lock, which changes what a missing file means.
-func (f *fetcher) fetchDebs(ctx context.Context, pins []Pinned, pinned bool) ([]string, error) {
+func (f *fetcher) fetchDebs(ctx context.Context, pins []deb.Pin, pinned bool) ([]string, error) {
 	start := time.Now()
 	paths := make([]string, len(pins))
 	errs := make([]error, len(pins))

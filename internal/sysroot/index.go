@@ -13,9 +13,11 @@ import (
 	"time"
 
 	"pault.ag/go/debian/control"
-	"pault.ag/go/debian/deb"
+	paultdeb "pault.ag/go/debian/deb"
 	"pault.ag/go/debian/dependency"
 	"pault.ag/go/debian/version"
+
+	"github.com/weldgo/weld/internal/artifact/deb"
 )
 
 // pkg is one binary package of the Packages index, reduced to what
@@ -28,8 +30,8 @@ type pkg struct {
 	depends, preDepends   string // parsed only for the packages resolution visits
 }
 
-func (p *pkg) pin() Pinned {
-	return Pinned{Package: p.name, Version: p.ver.String(), Architecture: p.arch,
+func (p *pkg) pin() deb.Pin {
+	return deb.Pin{Package: p.name, Version: p.ver.String(), Architecture: p.arch,
 		Filename: p.filename, SHA256: p.sha256}
 }
 
@@ -121,7 +123,7 @@ func (idx *index) read(path, ext string) error {
 	defer fh.Close()
 	var in io.Reader = fh
 	if ext != "" {
-		dr, err := deb.DecompressorFor(ext)(fh)
+		dr, err := paultdeb.DecompressorFor(ext)(fh)
 		if err != nil {
 			return err
 		}

@@ -39,7 +39,7 @@ type Request struct {
 	Packages   []string // what the manifest names, e.g. ["libcairo2-dev"]
 	// Pins, from weld.lock, are fetched exactly instead of resolving
 	// Packages; their sha256 is the trust anchor, so no index is read.
-	Pins []Pinned
+	Pins []deb.Pin
 	// Keyring verifies InRelease; DefaultKeyring when empty. Binary or
 	// ASCII-armored OpenPGP public keys.
 	Keyring string
@@ -57,22 +57,12 @@ type Request struct {
 // archive keys.
 const DefaultKeyring = "/usr/share/keyrings/debian-archive-keyring.gpg"
 
-// Pinned is one package exactly as downloaded: enough to fetch it again and
-// check that it is the same file.
-type Pinned struct {
-	Package      string `json:"package"`
-	Version      string `json:"version"`
-	Architecture string `json:"architecture"`
-	Filename     string `json:"filename"` // relative to the archive root
-	SHA256       string `json:"sha256"`
-}
-
 // Sysroot is an extracted tree of target packages.
 type Sysroot struct {
-	Dir      string   // root of the tree: usr/include, usr/lib/<triplet>, ...
-	Triplet  string   // aarch64-linux-gnu, arm-linux-gnueabihf, ...
-	Arch     string   // Debian architecture
-	Packages []Pinned // sorted by name; goes into weld.lock
+	Dir      string    // root of the tree: usr/include, usr/lib/<triplet>, ...
+	Triplet  string    // aarch64-linux-gnu, arm-linux-gnueabihf, ...
+	Arch     string    // Debian architecture
+	Packages []deb.Pin // sorted by name; goes into weld.lock
 }
 
 // DebianArch is the Debian architecture whose C libraries run on the Go
@@ -128,7 +118,7 @@ func ensure(ctx context.Context, r Request, t target.Facts) (*Sysroot, error) {
 	}
 	f := newFetcher(r.Archive, cache, r.Log)
 
-	pins := append([]Pinned(nil), r.Pins...)
+	pins := append([]deb.Pin(nil), r.Pins...)
 	if len(pins) == 0 {
 		if len(r.Packages) == 0 {
 			return nil, fmt.Errorf("no packages requested")
@@ -147,7 +137,7 @@ func ensure(ctx context.Context, r Request, t target.Facts) (*Sysroot, error) {
 	}
 	sortPins(pins)
 	for _, p := range pins {
-		if err := p.check(); err != nil {
+		if err := checkPin(p); err != nil {
 			return nil, err
 		}
 		if p.Architecture != r.Arch && p.Architecture != "all" {
@@ -194,7 +184,7 @@ func cacheRoot(dir string) (string, error) {
 // check rejects pins that could lead outside the archive or the sysroot:
 // names become directory names and filenames URL paths, and weld.lock is
 // a file anyone can edit.
-func (p Pinned) check() error {
+func checkPin(p deb.Pin) error {
 	switch {
 	case !deb.ValidName(p.Package):
 		return fmt.Errorf("invalid package name %q", p.Package)
@@ -213,7 +203,7 @@ func validSHA256(s string) bool {
 	return len(s) == 64 && strings.Trim(strings.ToLower(s), "0123456789abcdef") == ""
 }
 
-func sortPins(p []Pinned) {
+func sortPins(p []deb.Pin) {
 	sort.Slice(p, func(i, j int) bool {
 		if p[i].Package != p[j].Package {
 			return p[i].Package < p[j].Package
@@ -225,7 +215,7 @@ func sortPins(p []Pinned) {
 // pinsKey names a sysroot by exactly what is in it, so identical pins share
 // one tree and any difference gets a new one. The layout version changes
 // when extraction itself changes.
-func pinsKey(arch string, pins []Pinned) string {
+func pinsKey(arch string, pins []deb.Pin) string {
 	h := sha256.New()
 	fmt.Fprintf(h, "weld-sysroot-v1\n%s\n", arch)
 	for _, p := range pins {

@@ -2,6 +2,7 @@ package sysroot
 
 import (
 	"context"
+	"github.com/weldgo/weld/internal/artifact/deb"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -54,7 +55,7 @@ func testPackages() []*fakePkg {
 var wantResolved = []string{"app-dev", "foo-data", "libbaz1", "libfoo-dev", "libfoo1",
 	"libprov1", "libqux1", "libvimpl"}
 
-func names(pins []Pinned) []string {
+func names(pins []deb.Pin) []string {
 	var out []string
 	for _, p := range pins {
 		out = append(out, p.Package)
@@ -235,7 +236,7 @@ func TestPinsReproduceTheSysroot(t *testing.T) {
 
 	// A fresh cache, only the lock: no index is read, same tree.
 	r := a.request(t, "app-dev")
-	r.Pins = append([]Pinned(nil), first.Packages...)
+	r.Pins = append([]deb.Pin(nil), first.Packages...)
 	sort.Slice(r.Pins, func(i, j int) bool { return r.Pins[i].Package > r.Pins[j].Package })
 	second, err := Ensure(context.Background(), r)
 	if err != nil {
@@ -253,7 +254,7 @@ func TestPinsReproduceTheSysroot(t *testing.T) {
 
 	// A lock whose hash the archive's file does not match.
 	bad := a.request(t, "app-dev")
-	bad.Pins = append([]Pinned(nil), first.Packages...)
+	bad.Pins = append([]deb.Pin(nil), first.Packages...)
 	bad.Pins[0].SHA256 = strings.Repeat("0", 64)
 	if _, err := Ensure(context.Background(), bad); err == nil || !strings.Contains(err.Error(), "does not match weld.lock") ||
 		!strings.Contains(err.Error(), "package "+bad.Pins[0].Package) {
@@ -262,7 +263,7 @@ func TestPinsReproduceTheSysroot(t *testing.T) {
 
 	// A lock edited to reach outside the sysroot.
 	evil := a.request(t, "app-dev")
-	evil.Pins = append([]Pinned(nil), first.Packages...)
+	evil.Pins = append([]deb.Pin(nil), first.Packages...)
 	evil.Pins[0].Package = "../../escape"
 	if _, err := Ensure(context.Background(), evil); err == nil || !strings.Contains(err.Error(), "invalid package name") {
 		t.Errorf("evil pin: %v", err)
@@ -270,7 +271,7 @@ func TestPinsReproduceTheSysroot(t *testing.T) {
 
 	// A pinned version the archive has dropped.
 	gone := a.request(t, "app-dev")
-	gone.Pins = append([]Pinned(nil), first.Packages...)
+	gone.Pins = append([]deb.Pin(nil), first.Packages...)
 	a.missing[gone.Pins[1].Filename] = true
 	_, err = Ensure(context.Background(), gone)
 	t.Log(err)
