@@ -168,7 +168,15 @@ func Build(ctx context.Context, o Options) ([]Artifact, error) {
 		return nil, err
 	}
 	defer s.Close()
+	return s.build(ctx)
+}
+
+// build is Build in an open session, which afterwards holds the lock the
+// binaries were built from (with its sysroot pins), for the stages that
+// follow, such as images.
+func (s *Session) build(ctx context.Context) ([]Artifact, error) {
 	defer s.caching.Wait()
+	o := s.opts
 	resolveSpec, st, err := s.prepareLock(ctx)
 	if err != nil {
 		return nil, err

@@ -16,7 +16,6 @@ import (
 
 	"github.com/weldgo/weld/internal/artifact/oci"
 	"github.com/weldgo/weld/internal/gobuild"
-	"github.com/weldgo/weld/internal/lock"
 	"github.com/weldgo/weld/internal/outdir"
 	"github.com/weldgo/weld/internal/spec"
 )
@@ -76,24 +75,19 @@ func BuildImage(ctx context.Context, o Options, out ImageOptions) (*ImageResult,
 			return nil, err
 		}
 	}
-	arts, err := Build(ctx, o)
-	if err == nil {
-		err = ctx.Err()
-	}
-	if err != nil {
-		return nil, err
-	}
 	s, err := newSession(o)
 	if err != nil {
 		return nil, err
 	}
 	defer s.Close()
-	if o.Spec.File != "" && o.LockMode != LockNone {
-		// Build left the lock up to date; its sysroot pins select the
-		// libraries that go into the images.
-		if s.Lock, err = lock.Read(filepath.Join(o.Spec.Dir, lock.FileName)); err != nil {
-			return nil, err
-		}
+	// The session keeps the lock the binaries were built from: its
+	// sysroot pins select the libraries that go into the images.
+	arts, err := s.build(ctx)
+	if err == nil {
+		err = ctx.Err()
+	}
+	if err != nil {
+		return nil, err
 	}
 	created, err := s.packageEpoch()
 	if err != nil {
