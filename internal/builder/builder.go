@@ -273,12 +273,13 @@ func (s *Session) LockTargets(ctx context.Context) error {
 
 // artifactFor returns where a target's binary goes.
 func (s *Session) artifactFor(t gobuild.Target) Artifact {
-	sp := s.opts.Spec
-	dirName := sp.Name + "_" + t.OS + "_" + t.Arch
-	if t.Variant != "" {
-		dirName += "_" + t.Variant
-	}
-	return Artifact{Target: t, Path: filepath.Join(outDirOf(s.opts), dirName, sp.Name+t.ExeSuffix())}
+	return artifactAt(outDirOf(s.opts), s.opts.Spec.Name, t)
+}
+
+// artifactAt is where a target's binary named name goes under outDir:
+// <outDir>/<name>_<os>_<arch>[_<variant>]/<name>[.exe].
+func artifactAt(outDir, name string, t gobuild.Target) Artifact {
+	return Artifact{Target: t, Path: filepath.Join(outDir, name+"_"+t.Dir(), name+t.ExeSuffix())}
 }
 
 func (s *Session) buildTarget(ctx context.Context, a Artifact) error {

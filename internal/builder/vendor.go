@@ -158,10 +158,7 @@ func BuildVendored(ctx context.Context, o Options, dir string) ([]Artifact, erro
 			}
 			cgo = "1"
 		}
-		a := Artifact{Target: t, Path: filepath.Join(outDirOf(o), info.Name+"_"+t.OS+"_"+t.Arch, info.Name+t.ExeSuffix())}
-		if t.Variant != "" {
-			a.Path = filepath.Join(outDirOf(o), info.Name+"_"+t.OS+"_"+t.Arch+"_"+t.Variant, info.Name+t.ExeSuffix())
-		}
+		a := artifactAt(outDirOf(o), info.Name, t)
 		env := append(append([]string(nil), info.Env...), "CGO_ENABLED="+cgo, "GOPROXY=off", "GOFLAGS=-mod=vendor")
 		done := o.Steps.Start("compiling", t.String()+" (vendored)")
 		err := o.Go.Build(ctx, gobuild.Request{Dir: absDir, Package: info.Main, ScratchDir: scratch, Target: t,
