@@ -68,6 +68,10 @@ type Session struct {
 	roots     sysroots
 	rootReqs  []lock.Sysroot
 	memo      memo
+	// lockDirty says the resolved lock differs from weld.lock, and
+	// lockNotes what to say when commitLock writes it.
+	lockDirty bool
+	lockNotes []string
 	// caching counts the outputs being stored in weld's cache: storing
 	// (a copy and a sha256) overlaps with packaging, and Build waits for
 	// it before it returns.
@@ -88,6 +92,9 @@ func Open(ctx context.Context, o Options) (*Session, error) {
 	resolveSpec, st, err := s.prepareLock(ctx)
 	if err == nil {
 		err = s.resolve(ctx, resolveSpec, st)
+	}
+	if err == nil && o.LockMode != LockRelock && o.LockMode != LockUpdate {
+		err = s.commitLock()
 	}
 	if err != nil {
 		s.Close()
@@ -193,7 +200,10 @@ func (s *Session) build(ctx context.Context) ([]Artifact, error) {
 		}
 	}
 	if len(todo) == 0 {
-		return out, s.packageAll(ctx, out)
+		if err := s.packageAll(ctx, out); err != nil {
+			return nil, err
+		}
+		return out, s.commitLock()
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -206,6 +216,14 @@ func (s *Session) build(ctx context.Context) ([]Artifact, error) {
 		s.saveComposition()
 	}
 	if err := s.VerifyModules(ctx); err != nil {
+		return nil, err
+	}
+	var building []gobuild.Target
+	for _, i := range todo {
+		building = append(building, out[i].Target)
+	}
+	s.pinSysroots(ctx, building)
+	if err := s.commitLock(); err != nil {
 		return nil, err
 	}
 	// Targets build in parallel, as many at once as go would run jobs;
@@ -229,7 +247,7 @@ func (s *Session) build(ctx context.Context) ([]Artifact, error) {
 	if err := s.packageAll(ctx, out); err != nil {
 		return nil, err
 	}
-	return out, s.recordSysroots(s.lockFile)
+	return out, s.commitLock()
 }
 
 // packageAll makes the manifest's outputs from every built binary.
@@ -253,8 +271,9 @@ func (s *Session) packageAll(ctx context.Context, out []Artifact) error {
 }
 
 // LockTargets assembles the sysroot of every manifest target whose
-// composition uses cgo and pins its packages in weld.lock (weld lock,
-// weld update).
+// composition uses cgo, and writes weld.lock once, with the resolved
+// composition and those pins (weld lock, weld update: Open leaves the
+// writing to it in those modes).
 func (s *Session) LockTargets(ctx context.Context) error {
 	for _, name := range s.opts.Spec.TargetNames() {
 		t, err := gobuild.ParseTarget(name)
@@ -268,7 +287,19 @@ func (s *Session) LockTargets(ctx context.Context) error {
 			return err
 		}
 	}
-	return s.recordSysroots(s.lockFile)
+	return s.commitLock()
+}
+
+// pinSysroots assembles the sysroot of every target to build whose
+// composition uses cgo, so that weld.lock is written once, with their
+// pins, before anything is compiled. A target whose C toolchain has a
+// problem is left for its build to report.
+func (s *Session) pinSysroots(ctx context.Context, targets []gobuild.Target) {
+	for _, t := range targets {
+		if r := s.CDeps(ctx, t); r.Enabled && r.NeedsCgo() != nil {
+			s.toolchainFor(ctx, t)
+		}
+	}
 }
 
 // artifactFor returns where a target's binary goes.

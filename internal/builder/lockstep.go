@@ -127,8 +127,8 @@ func (s *Session) prepareLock(ctx context.Context) (*spec.Spec, *lockState, erro
 
 // upgradeLockFile reports, in one line, that a lock in an older format was
 // read and its local module hashes recomputed (see lock.Upgrade), and
-// writes it in the current format. A lock that drifted is written once the
-// composition is resolved again (finishLock); --locked writes nothing, so
+// has it written in the current format (commitLock). A lock that drifted
+// is written once the composition is resolved again; --locked writes nothing, so
 // a CI build with an old lock re-checks it, with both hash rules, on every
 // run until weld lock rewrites it.
 func (s *Session) upgradeLockFile(st *lockState, fromVersion int) error {
@@ -139,9 +139,8 @@ func (s *Session) upgradeLockFile(st *lockState, fromVersion int) error {
 	case len(st.drift) > 0:
 		st.rewrite = true
 	default:
-		if err := writeLock(st.file, st.old.Format()); err != nil {
-			return fmt.Errorf("writing lock: %w", err)
-		}
+		// Written with everything else, once (commitLock).
+		s.lockDirty = true
 	}
 	s.opts.Steps.Note(note)
 	return nil
@@ -243,26 +242,24 @@ func (s *Session) finishLock(ctx context.Context, st *lockState) error {
 		return fmt.Errorf("--locked: the go command selects a different build list than %s:\n\t%s\nrun weld lock",
 			relToCwd(st.file), textlimit.Join(moduleChanges(st.old, s.Lock), "\n\t", maxDifferences))
 	}
-	if err := writeLock(st.file, data); err != nil {
-		return fmt.Errorf("writing lock: %w", err)
-	}
+	// The lock is written once, by commitLock, after the sysroots of the
+	// targets to build are pinned; these notes say what changed.
+	s.lockDirty = true
 	switch {
 	case st.old == nil:
-		o.Steps.Note(fmt.Sprintf("wrote %s", relToCwd(st.file)))
+		s.lockNotes = []string{fmt.Sprintf("wrote %s", relToCwd(st.file))}
 	case o.LockMode == LockUpdate:
 		changes := moduleChanges(st.old, s.Lock)
 		if len(changes) == 0 {
-			o.Steps.Note("weld update: everything is at the newest allowed version")
+			changes = []string{"weld update: everything is at the newest allowed version"}
 		}
-		for _, c := range changes {
-			o.Steps.Note(c)
-		}
+		s.lockNotes = changes
 	default:
 		why := st.drift
 		if len(why) == 0 {
 			why = []string{"resolved again"}
 		}
-		o.Steps.Note(fmt.Sprintf("updated %s: %s", relToCwd(st.file), textlimit.Join(why, "; ", maxDifferences)))
+		s.lockNotes = []string{fmt.Sprintf("updated %s: %s", relToCwd(st.file), textlimit.Join(why, "; ", maxDifferences))}
 	}
 	return nil
 }

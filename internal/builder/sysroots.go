@@ -114,13 +114,15 @@ func lockedSysroot(target string, r sysroot.Request, sr *sysroot.Sysroot) lock.S
 		Packages: append([]deb.Pin(nil), sr.Packages...)}
 }
 
-// recordSysroots writes the sysroots assembled in this session into
-// weld.lock: entries of other targets stay as they were.
-func (s *Session) recordSysroots(lockFile string) error {
+// commitLock writes weld.lock once: the resolved composition (when
+// finishLock found it changed) together with the sysroots assembled in
+// this session; entries of other targets stay as they were. It writes
+// nothing when neither changed, so calling it again is free.
+func (s *Session) commitLock() error {
 	s.roots.mu.Lock()
 	fresh := append([]lock.Sysroot(nil), s.rootReqs...)
 	s.roots.mu.Unlock()
-	if len(fresh) == 0 || s.Lock == nil || lockFile == "" {
+	if s.Lock == nil || s.lockFile == "" {
 		return nil
 	}
 	updated := *s.Lock
@@ -136,16 +138,24 @@ func (s *Session) recordSysroots(lockFile string) error {
 		}
 	}
 	data := updated.Format()
-	if string(data) == string(s.Lock.Format()) {
+	pinned := string(data) != string(s.Lock.Format())
+	if !pinned && !s.lockDirty {
 		return nil
 	}
-	if s.opts.LockMode == LockFrozen {
-		return fmt.Errorf("--locked: %s does not pin the sysroot packages this build needs; run weld lock", relToCwd(lockFile))
+	if pinned && s.opts.LockMode == LockFrozen {
+		return fmt.Errorf("--locked: %s does not pin the sysroot packages this build needs; run weld lock", relToCwd(s.lockFile))
 	}
-	if err := writeLock(lockFile, data); err != nil {
-		return err
+	if err := writeLock(s.lockFile, data); err != nil {
+		return fmt.Errorf("writing lock: %w", err)
 	}
 	s.Lock = &updated
-	s.opts.Steps.Note(fmt.Sprintf("updated %s: pinned sysroot packages", relToCwd(lockFile)))
+	notes := s.lockNotes
+	if len(notes) == 0 && pinned {
+		notes = []string{fmt.Sprintf("updated %s: pinned sysroot packages", relToCwd(s.lockFile))}
+	}
+	for _, n := range notes {
+		s.opts.Steps.Note(n)
+	}
+	s.lockDirty, s.lockNotes = false, nil
 	return nil
 }
