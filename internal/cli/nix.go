@@ -66,9 +66,6 @@ add to it.`,
 				}
 			}
 			o := cf.options(s, cmd.ErrOrStderr())
-			// The flake is not part of any module: keep it out of the
-			// lock's hashes of local directories.
-			o.OutDir = outDir
 			for _, t := range skipped {
 				o.Steps.Note(fmt.Sprintf("target %s is left out of the flake, which builds Linux systems only", t))
 			}

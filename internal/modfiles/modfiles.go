@@ -14,6 +14,7 @@ import (
 	"syscall"
 
 	"github.com/weldgo/weld/internal/atomicfile"
+	"github.com/weldgo/weld/internal/outdir"
 )
 
 // LockFile is weld.lock's name; a module's own lock is not part of it.
@@ -28,8 +29,10 @@ const LockFile = "weld.lock"
 //
 //   - nested modules (directories with their own go.mod);
 //   - version control metadata (.git, .hg, .svn, .bzr);
-//   - weld.lock files, and everything under the skip directories inside
-//     dir (weld's outputs);
+//   - weld.lock files, directories a weld command marked as its output
+//     (weld vendor, weld nix, weld image --layout; see outdir), and
+//     everything under the skip directories inside dir (the build's
+//     output directory);
 //   - dangling symlinks and files that are not regular (FIFOs, devices).
 //
 // A directory symlink that leads back to a directory being walked is not
@@ -108,13 +111,16 @@ func (w *moduleWalk) walk(dir, rel string, ancestors []fs.FileInfo) error {
 		}
 		switch {
 		case info.IsDir():
-			if isSkipDir(file, w.skip) || isNestedModule(file) || isAncestor(info, ancestors) {
+			if isSkipDir(file, w.skip) || isNestedModule(file) || isAncestor(info, ancestors) || outdir.IsOutput(file) {
 				continue
 			}
 			if err := w.walk(file, path.Join(rel, name), append(ancestors, info)); err != nil {
 				return err
 			}
 		case info.Mode().IsRegular():
+			if name != outdir.MarkerName && strings.HasPrefix(name, ".") && strings.HasSuffix(name, outdir.MarkerName) {
+				continue // the marker of a weld output beside it (--vendor-dir)
+			}
 			w.files[path.Join(rel, name)] = file
 		}
 	}

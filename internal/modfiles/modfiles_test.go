@@ -30,6 +30,12 @@ func TestListAndCopy(t *testing.T) {
 	write(t, filepath.Join(src, ".git", "HEAD"), "ref\n", 0o644)
 	write(t, filepath.Join(src, "dist", "app"), "binary\n", 0o755)
 	write(t, filepath.Join(src, "weld.lock"), "weld-lock 2\n", 0o644)
+	// weld's marked outputs are left out; a file that merely has the
+	// marker's name is not enough to hide a directory.
+	write(t, filepath.Join(src, "vend", ".weld-output"), "written by weld vendor\ncommand: weld vendor\n", 0o644)
+	write(t, filepath.Join(src, "vend", "vendor", "modules.txt"), "# x\n", 0o644)
+	write(t, filepath.Join(src, "pkg", ".weld-output"), "not a marker\n", 0o644)
+	write(t, filepath.Join(src, "pkg", "p.go"), "package pkg\n", 0o644)
 	write(t, outside, "package m\n// shared\n", 0o644)
 	if err := os.Symlink(outside, filepath.Join(src, "link.go")); err != nil {
 		t.Fatal(err)
@@ -43,7 +49,7 @@ func TestListAndCopy(t *testing.T) {
 		names = append(names, rel)
 	}
 	sort.Strings(names)
-	if got, want := strings.Join(names, " "), "a.go go.mod link.go tool.sh x'y.go"; got != want {
+	if got, want := strings.Join(names, " "), "a.go go.mod link.go pkg/.weld-output pkg/p.go tool.sh x'y.go"; got != want {
 		t.Errorf("List = %s, want %s", got, want)
 	}
 

@@ -262,3 +262,22 @@ func display(p string) string {
 	}
 	return p
 }
+
+// IsOutput reports whether dir is a directory that a weld command wrote
+// and marked as its own (a marker inside it, or, for a directory whose
+// content is hashed, beside it and naming it). Such directories are never
+// part of a module's sources.
+func IsOutput(dir string) bool {
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		return false
+	}
+	defer root.Close()
+	real := resolve(dir)
+	for _, r := range []Rule{{}, {MarkerBeside: true}} {
+		if cmd, ok := r.readMarker(real, root); ok && strings.HasPrefix(cmd, "weld ") {
+			return true
+		}
+	}
+	return false
+}
