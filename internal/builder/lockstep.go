@@ -157,7 +157,7 @@ func (s *Session) switchToolchain(ctx context.Context, want, have string) error 
 		return fmt.Errorf("weld.lock pins %s, but the go command is %s and GOTOOLCHAIN=local forbids switching; install %s, set GOTOOLCHAIN=auto so that go fetches it, or run weld lock to pin %s",
 			want, have, want, have)
 	}
-	s.opts.Go.Env = append(s.opts.Go.Env, "GOTOOLCHAIN="+want)
+	s.opts.Go = s.opts.Go.With("GOTOOLCHAIN=" + want)
 	s.opts.Steps.Note(fmt.Sprintf("using %s, pinned by weld.lock (this go is %s)", want, have))
 	return nil
 }

@@ -148,3 +148,21 @@ func TestBuildWithOverlay(t *testing.T) {
 		t.Errorf("a failed build left %v in the output directory", entries)
 	}
 }
+
+func TestRunnerWithLeavesTheOriginal(t *testing.T) {
+	base := &Runner{Go: "go", Env: make([]string, 1, 8)}
+	base.Env[0] = "HOME=/h"
+	switched := base.With("GOTOOLCHAIN=go1.99.0")
+	if got := base.environ("GOTOOLCHAIN"); got != "" {
+		t.Errorf("the original runner sees GOTOOLCHAIN=%q", got)
+	}
+	if got := switched.environ("GOTOOLCHAIN"); got != "go1.99.0" {
+		t.Errorf("the new runner sees GOTOOLCHAIN=%q", got)
+	}
+	// Appending to the original afterwards must not reach the copy, even
+	// though the original's slice had room to grow in place.
+	base.Env = append(base.Env, "GOTOOLCHAIN=other")
+	if got := switched.environ("GOTOOLCHAIN"); got != "go1.99.0" {
+		t.Errorf("the new runner sees GOTOOLCHAIN=%q after the original changed", got)
+	}
+}

@@ -33,6 +33,13 @@ type Runner struct {
 	envFile     goEnvFile
 }
 
+// With returns a runner like r whose base environment also has env (which
+// wins over r's): a session that switches toolchains changes its own
+// runner, never one that others share.
+func (r *Runner) With(env ...string) *Runner {
+	return &Runner{Go: r.Go, Env: append(append([]string(nil), r.Env...), env...), Verbose: r.Verbose}
+}
+
 // Error is a failed go command, with what it printed on stderr.
 type Error struct {
 	Args []string
