@@ -26,7 +26,7 @@ import (
 // Options configures a build.
 type Options struct {
 	Spec *spec.Spec
-	Go   *gobuild.Runner
+	Go   gobuild.GoCommand
 	// OutDir receives one directory per target; "dist" by default.
 	OutDir  string
 	Targets []gobuild.Target

@@ -113,7 +113,7 @@ func (s *Session) lookupLibrary(ctx context.Context, tc cToolchain, name string)
 	if ok {
 		return lib
 	}
-	lib = cdeps.PkgConfig{Env: append(append([]string(nil), s.opts.Go.Env...), tc.Env...)}.Lookup(ctx, name)
+	lib = cdeps.PkgConfig{Env: append(append([]string(nil), s.opts.Go.Environ()...), tc.Env...)}.Lookup(ctx, name)
 	s.memo.mu.Lock()
 	if s.memo.libraries == nil {
 		s.memo.libraries = map[string]cdeps.Library{}

@@ -49,7 +49,7 @@ func (s *Session) sysrootFor(ctx context.Context, t gobuild.Target) (*sysroot.Sy
 	}
 	req := sysroot.Request{Archive: archive, Suite: suite, Components: components, Arch: arch,
 		Packages: st.Sysroot.Debian, CacheDir: outcache.DownloadDir(), Warn: s.opts.Steps.Warn}
-	if s.opts.Go.Verbose != nil {
+	if s.opts.Go.Verbosity() != nil {
 		req.Log = s.opts.Steps.Note
 	}
 	if s.Lock != nil && s.opts.LockMode != LockUpdate {

@@ -35,7 +35,7 @@ func (s *Session) toolchainFor(ctx context.Context, t gobuild.Target) cToolchain
 	case settings.CC != "":
 		tc.CC, tc.CXX = settings.CC, settings.CXX
 	case !tc.Cross:
-		tc.CC = cCompiler(append(append([]string(nil), s.opts.Go.Env...), base...))
+		tc.CC = cCompiler(append(append([]string(nil), s.opts.Go.Environ()...), base...))
 		tc.CXX = strings.Replace(tc.CC, "gcc", "g++", 1)
 	default:
 		f, _ := t.Facts()

@@ -17,7 +17,7 @@ import (
 // Options configures Resolve.
 type Options struct {
 	Spec *spec.Spec
-	Go   *gobuild.Runner
+	Go   gobuild.GoCommand
 	// WorkDir is an empty directory that Resolve may write to. It holds
 	// the scratch module, and for entry apps the module that is built.
 	WorkDir string

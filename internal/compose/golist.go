@@ -105,7 +105,7 @@ const listFields = "ImportPath,Name,Standard,DepOnly,Module,Deps,CgoFiles,CgoPkg
 // module itself would make the go command add every module it reaches to
 // the scratch go.mod, which changes the module graph and so the build list
 // that weld.lock records.
-func listPackages(ctx context.Context, r *gobuild.Runner, dir, appRoot string, plugins []string) ([]*Package, error) {
+func listPackages(ctx context.Context, r gobuild.GoCommand, dir, appRoot string, plugins []string) ([]*Package, error) {
 	args := []string{"list", "-mod=mod", "-e", "-deps", "-json=" + listFields, appRoot}
 	if len(plugins) > 0 {
 		if err := addRootsModule(dir, plugins); err != nil {
@@ -208,7 +208,7 @@ func editGoMod(dir string, edit func(*modfile.File) error) error {
 }
 
 // listModules returns the build list of the module in dir.
-func listModules(ctx context.Context, r *gobuild.Runner, dir string) ([]*ListModule, error) {
+func listModules(ctx context.Context, r gobuild.GoCommand, dir string) ([]*ListModule, error) {
 	out, err := r.Run(ctx, gobuild.Call{Dir: dir, Args: []string{"list", "-mod=mod", "-m", "-json", "all"}})
 	if err != nil {
 		return nil, err
@@ -221,7 +221,7 @@ func listModules(ctx context.Context, r *gobuild.Runner, dir string) ([]*ListMod
 // one can be attributed to its manifest entry. The queries go on the
 // command line, since a query such as "latest" cannot be written in a
 // go.mod; a long list is split into batches that each fit one.
-func download(ctx context.Context, r *gobuild.Runner, dir string, queries []string) ([]*ListModule, error) {
+func download(ctx context.Context, r gobuild.GoCommand, dir string, queries []string) ([]*ListModule, error) {
 	var all []*ListModule
 	for _, batch := range gobuild.Batches(queries, gobuild.MaxListBytes) {
 		out, err := r.Run(ctx, gobuild.Call{Dir: dir, Args: append([]string{"mod", "download", "-json"}, batch...)})
@@ -235,7 +235,7 @@ func download(ctx context.Context, r *gobuild.Runner, dir string, queries []stri
 }
 
 // moduleGraph returns `go mod graph` as edges.
-func moduleGraph(ctx context.Context, r *gobuild.Runner, dir string) ([][2]string, error) {
+func moduleGraph(ctx context.Context, r gobuild.GoCommand, dir string) ([][2]string, error) {
 	out, err := r.Run(ctx, gobuild.Call{Dir: dir, Args: []string{"mod", "graph"}})
 	if err != nil {
 		return nil, err

@@ -152,7 +152,7 @@ func TestBuildWithOverlay(t *testing.T) {
 func TestRunnerWithLeavesTheOriginal(t *testing.T) {
 	base := &Runner{Go: "go", Env: make([]string, 1, 8)}
 	base.Env[0] = "HOME=/h"
-	switched := base.With("GOTOOLCHAIN=go1.99.0")
+	switched := base.With("GOTOOLCHAIN=go1.99.0").(*Runner)
 	if got := base.environ("GOTOOLCHAIN"); got != "" {
 		t.Errorf("the original runner sees GOTOOLCHAIN=%q", got)
 	}

@@ -33,12 +33,47 @@ type Runner struct {
 	envFile     goEnvFile
 }
 
+// GoCommand is the go command as weld's stages use it. *Runner runs the
+// real one; a test can give a fake, so that orchestration and lock policy
+// are tested without a toolchain.
+type GoCommand interface {
+	// Run runs one go command and returns its standard output.
+	Run(ctx context.Context, c Call) ([]byte, error)
+	// Build runs go build for one composed main package.
+	Build(ctx context.Context, req Request) error
+	// Getenv is a variable as the go command sees it.
+	Getenv(key string) string
+	// GoEnv is `go env KEY`.
+	GoEnv(ctx context.Context, key string) (string, error)
+	// Version is the go command's version, such as go1.26.8.
+	Version(ctx context.Context) (string, error)
+	// Environ is the base environment, for the C tools run beside go.
+	Environ() []string
+	// Verbosity receives command lines and tool output; nil when quiet.
+	Verbosity() io.Writer
+	// With is the same command with env added to its base environment.
+	With(env ...string) GoCommand
+}
+
+var _ GoCommand = (*Runner)(nil)
+
 // With returns a runner like r whose base environment also has env (which
 // wins over r's): a session that switches toolchains changes its own
 // runner, never one that others share.
-func (r *Runner) With(env ...string) *Runner {
+func (r *Runner) With(env ...string) GoCommand {
 	return &Runner{Go: r.Go, Env: append(append([]string(nil), r.Env...), env...), Verbose: r.Verbose}
 }
+
+// Environ returns the base environment (os.Environ when Env is nil).
+func (r *Runner) Environ() []string {
+	if r.Env == nil {
+		return os.Environ()
+	}
+	return r.Env
+}
+
+// Verbosity returns where verbose output goes, or nil.
+func (r *Runner) Verbosity() io.Writer { return r.Verbose }
 
 // Error is a failed go command, with what it printed on stderr.
 type Error struct {

@@ -27,7 +27,7 @@ type Options struct {
 	// Go runs go mod vendor, with the toolchain the composition was
 	// resolved with; GoVersion names it (go1.26.8), which picks the
 	// nixpkgs Go.
-	Go        *gobuild.Runner
+	Go        gobuild.GoCommand
 	GoVersion string
 	// Out is the flake directory; it is replaced as FlakeOutput allows.
 	Out string
@@ -187,7 +187,7 @@ func VendorDirOutput(sp *spec.Spec) outdir.Rule {
 // there is nothing to vendor. -mod flags are dropped from GOFLAGS so that,
 // as in that derivation, a missing go.sum entry is an error rather than a
 // download.
-func vendorMain(ctx context.Context, r *gobuild.Runner, dir string) (string, error) {
+func vendorMain(ctx context.Context, r gobuild.GoCommand, dir string) (string, error) {
 	var flags []string
 	for _, fl := range strings.Fields(r.Getenv("GOFLAGS")) {
 		if !strings.HasPrefix(fl, "-mod=") {

@@ -1,0 +1,205 @@
+package builder
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/weldgo/weld/internal/gobuild"
+	"github.com/weldgo/weld/internal/lock"
+	"github.com/weldgo/weld/internal/spec"
+	"github.com/weldgo/weld/internal/target"
+)
+
+// fakeGo stands in for the go command: it knows its version and
+// GOTOOLCHAIN, and records every other command, which it refuses. Lock
+// policy must decide before any of them runs.
+type fakeGo struct {
+	version   string
+	toolchain string // go env GOTOOLCHAIN
+	env       []string
+	mu        *sync.Mutex
+	ran       *[]string
+}
+
+func newFakeGo(version, toolchain string) *fakeGo {
+	return &fakeGo{version: version, toolchain: toolchain, mu: &sync.Mutex{}, ran: new([]string)}
+}
+
+var errFake = errors.New("the fake go command runs nothing")
+
+func (f *fakeGo) record(what string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	*f.ran = append(*f.ran, what)
+}
+
+func (f *fakeGo) Run(_ context.Context, c gobuild.Call) ([]byte, error) {
+	f.record("go " + strings.Join(c.Args, " "))
+	return nil, errFake
+}
+
+func (f *fakeGo) Build(_ context.Context, req gobuild.Request) error {
+	f.record("go build " + req.Package)
+	return errFake
+}
+
+func (f *fakeGo) Getenv(key string) string {
+	for i := len(f.env) - 1; i >= 0; i-- {
+		if k, v, _ := strings.Cut(f.env[i], "="); k == key {
+			return v
+		}
+	}
+	return ""
+}
+
+func (f *fakeGo) GoEnv(_ context.Context, key string) (string, error) {
+	if key == "GOTOOLCHAIN" {
+		return f.toolchain, nil
+	}
+	return f.Getenv(key), nil
+}
+
+func (f *fakeGo) Version(context.Context) (string, error) { return f.version, nil }
+func (f *fakeGo) Environ() []string                       { return f.env }
+func (f *fakeGo) Verbosity() io.Writer                    { return nil }
+
+func (f *fakeGo) With(env ...string) gobuild.GoCommand {
+	cp := *f
+	cp.env = append(append([]string(nil), f.env...), env...)
+	return &cp
+}
+
+func (f *fakeGo) commands() []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]string(nil), *f.ran...)
+}
+
+// project writes a manifest with a local app and, when lockGo is set, a
+// weld.lock for it made by that toolchain; edit then changes the app.
+func project(t *testing.T, lockGo string) (*spec.Spec, func()) {
+	t.Helper()
+	dir := t.TempDir()
+	files := map[string]string{
+		"weld.yaml":   "name: app\napp:\n  module: example.com/app\n  path: ./app\n",
+		"app/go.mod":  "module example.com/app\n\ngo 1.22\n",
+		"app/main.go": "package main\n\nfunc main() {}\n",
+	}
+	for name, content := range files {
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if lockGo != "" {
+		h, err := lock.HashDir(filepath.Join(dir, "app"), "example.com/app")
+		if err != nil {
+			t.Fatal(err)
+		}
+		text := "weld-lock 2\ngo " + lockGo + "\napp example.com/app (local) path=./app\nlocal example.com/app ./app " + h +
+			"\nmodule example.com/app v0.0.0-00010101000000-000000000000\n"
+		if err := os.WriteFile(filepath.Join(dir, lock.FileName), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s, err := spec.Load(filepath.Join(dir, "weld.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	edit := func() {
+		if err := os.WriteFile(filepath.Join(dir, "app", "main.go"), []byte("package main\n\nfunc main() { println() }\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return s, edit
+}
+
+func options(s *spec.Spec, g gobuild.GoCommand, mode LockMode, log io.Writer) Options {
+	return Options{Spec: s, Go: g, OutDir: filepath.Join(s.Dir, "dist"), Targets: []gobuild.Target{target.Host()},
+		Steps: NewSteps(log), LockMode: mode, NoCache: true}
+}
+
+func TestLockPolicyDecidesBeforeAnyGoCommand(t *testing.T) {
+	t.Setenv("WELD_CACHE", t.TempDir())
+	tests := []struct {
+		name    string
+		lockGo  string // "" for no weld.lock
+		edit    bool
+		wantErr string
+	}{
+		{"no lock", "", false, "/weld.lock; run weld lock"},
+		{"drift", "go1.26.8", true, "local module example.com/app (./app) changed"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s, edit := project(t, tt.lockGo)
+			if tt.edit {
+				edit()
+			}
+			g := newFakeGo("go1.26.8", "auto")
+			before, _ := os.ReadFile(filepath.Join(s.Dir, lock.FileName))
+			_, err := Build(context.Background(), options(s, g, LockFrozen, io.Discard))
+			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+				t.Fatalf("Build error = %v, want one containing %q", err, tt.wantErr)
+			}
+			if ran := g.commands(); len(ran) != 0 {
+				t.Errorf("go commands ran before the lock policy refused: %q", ran)
+			}
+			after, _ := os.ReadFile(filepath.Join(s.Dir, lock.FileName))
+			if !bytes.Equal(before, after) {
+				t.Errorf("--locked changed weld.lock:\n%s", after)
+			}
+			if _, err := os.Stat(filepath.Join(s.Dir, "dist")); !os.IsNotExist(err) {
+				t.Errorf("a refused build wrote dist: %v", err)
+			}
+		})
+	}
+}
+
+func TestLockedToolchainSwitch(t *testing.T) {
+	t.Setenv("WELD_CACHE", t.TempDir())
+
+	// GOTOOLCHAIN=local forbids the switch: one error, no go command.
+	s, _ := project(t, "go1.26.99")
+	g := newFakeGo("go1.26.8", "local")
+	_, err := Build(context.Background(), options(s, g, LockFrozen, io.Discard))
+	if err == nil || !strings.Contains(err.Error(), "weld.lock pins go1.26.99, but the go command is go1.26.8 and GOTOOLCHAIN=local forbids switching") {
+		t.Fatalf("Build error = %v, want the GOTOOLCHAIN=local refusal", err)
+	}
+	if ran := g.commands(); len(ran) != 0 {
+		t.Errorf("go commands ran: %q", ran)
+	}
+
+	// Otherwise every go command of the session runs the locked
+	// toolchain, and the caller's go command is left as it was.
+	s, _ = project(t, "go1.26.99")
+	g = newFakeGo("go1.26.8", "auto")
+	var log bytes.Buffer
+	sess, err := newSession(options(s, g, LockFrozen, &log))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sess.Close()
+	if _, _, err := sess.prepareLock(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if got := sess.opts.Go.Getenv("GOTOOLCHAIN"); got != "go1.26.99" {
+		t.Errorf("the session's go command has GOTOOLCHAIN=%q, want go1.26.99", got)
+	}
+	if got := g.Getenv("GOTOOLCHAIN"); got != "" {
+		t.Errorf("the caller's go command was changed: GOTOOLCHAIN=%q", got)
+	}
+	if !strings.Contains(log.String(), "using go1.26.99, pinned by weld.lock (this go is go1.26.8)") {
+		t.Errorf("no note of the switch in:\n%s", log.String())
+	}
+}
