@@ -200,3 +200,17 @@ func libraryHint(name string, cross bool) string {
 	}
 	return "; give the target a sysroot with the library (sysroot: under targets:)"
 }
+
+// CgoEnabled reports whether the composition is built with cgo for t:
+// build.cgo, and with auto whether a composed package needs it.
+func (s *Session) CgoEnabled(ctx context.Context, t gobuild.Target) (bool, error) {
+	env, err := s.cgoEnv(ctx, t)
+	if err != nil {
+		return false, err
+	}
+	return env[0] == "CGO_ENABLED=1", nil
+}
+
+// GoCommand is the go command the session runs: the caller's, switched to
+// the toolchain weld.lock pins.
+func (s *Session) GoCommand() gobuild.GoCommand { return s.opts.Go }

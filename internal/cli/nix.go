@@ -75,7 +75,7 @@ add to it.`,
 			}
 			defer sess.Close()
 			_, err = nix.Export(cmd.Context(), nix.Options{
-				Comp: sess.Comp, Go: o.Go, GoVersion: sess.Lock.Go, Out: outDir, VendorDir: vendorDir,
+				Comp: sess.Comp, Go: sess.GoCommand(), GoVersion: sess.Lock.Go, Out: outDir, VendorDir: vendorDir,
 				Nixpkgs: nixpkgs, Systems: sys, Attrs: a, Start: o.Steps.Start, Warn: o.Steps.Warn,
 			})
 			if err != nil {

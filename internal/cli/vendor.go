@@ -6,6 +6,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/weldgo/weld/internal/builder"
+	"github.com/weldgo/weld/internal/export"
 )
 
 func newVendorCmd() *cobra.Command {
@@ -32,15 +33,20 @@ directory, and the project's own directories, and changes nothing then.`,
 				outDir = "vendor-" + s.Name
 			}
 			// Refuse a directory that is not weld vendor's before any work.
-			if err := builder.VendorOutput(s).Check(outDir); err != nil {
+			if err := export.VendorOutput(s).Check(outDir); err != nil {
 				return fmt.Errorf("vendoring: %w", err)
 			}
-			sess, err := builder.Open(cmd.Context(), cf.options(s, cmd.ErrOrStderr()))
+			o := cf.options(s, cmd.ErrOrStderr())
+			sess, err := builder.Open(cmd.Context(), o)
 			if err != nil {
 				return err
 			}
 			defer sess.Close()
-			if err := sess.Vendor(cmd.Context(), outDir); err != nil {
+			cgo, err := sess.CgoEnabled(cmd.Context(), builder.HostTarget())
+			if err != nil {
+				return fmt.Errorf("vendoring: %w", err)
+			}
+			if err := export.Vendor(cmd.Context(), export.VendorOptions{Comp: sess.Comp, Go: sess.GoCommand(), Cgo: cgo, Start: o.Steps.Start}, outDir); err != nil {
 				return fmt.Errorf("vendoring: %w", err)
 			}
 			fmt.Fprintln(cmd.OutOrStdout(), outDir)
