@@ -68,6 +68,11 @@ type Session struct {
 	roots     sysroots
 	rootReqs  []lock.Sysroot
 	memo      memo
+	// resolveSpec and lockSt are what build decided about the lock, for
+	// a later stage that needs the composition after a build served from
+	// the output cache (composition).
+	resolveSpec *spec.Spec
+	lockSt      *lockState
 	// lockDirty says the resolved lock differs from weld.lock, and
 	// lockNotes what to say when commitLock writes it.
 	lockDirty bool
@@ -188,6 +193,7 @@ func (s *Session) build(ctx context.Context) ([]Artifact, error) {
 	if err != nil {
 		return nil, err
 	}
+	s.resolveSpec, s.lockSt = resolveSpec, st
 	if st.old != nil && len(st.drift) == 0 {
 		s.Lock = st.old
 	}

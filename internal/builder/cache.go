@@ -310,3 +310,22 @@ func cacheDirModule(byDirName map[string]modverify.Module, dir string) (modverif
 	}
 	return modverify.Module{}, false
 }
+
+// composition returns the resolved composition. A build served from the
+// output cache resolved nothing, so it is restored from weld's cache, or
+// resolved again (which a matching lock makes cheap and exact).
+func (s *Session) composition(ctx context.Context) (*compose.Composition, error) {
+	if s.Comp != nil {
+		return s.Comp, nil
+	}
+	if s.lockSt == nil {
+		return nil, fmt.Errorf("no composition: nothing was built")
+	}
+	if s.lockSt.old != nil && len(s.lockSt.drift) == 0 && s.restoreComposition(s.lockSt, s.resolveSpec) {
+		return s.Comp, nil
+	}
+	if err := s.resolve(ctx, s.resolveSpec, s.lockSt); err != nil {
+		return nil, err
+	}
+	return s.Comp, s.commitLock()
+}

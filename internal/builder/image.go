@@ -15,6 +15,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/weldgo/weld/internal/artifact/oci"
+	"github.com/weldgo/weld/internal/compose"
 	"github.com/weldgo/weld/internal/gobuild"
 	"github.com/weldgo/weld/internal/outdir"
 	"github.com/weldgo/weld/internal/spec"
@@ -89,6 +90,12 @@ func BuildImage(ctx context.Context, o Options, out ImageOptions) (*ImageResult,
 	if err != nil {
 		return nil, err
 	}
+	// The composition the binaries were built from describes them in
+	// the labels; after a build served from the cache it is restored.
+	comp, err := s.composition(ctx)
+	if err != nil {
+		return nil, err
+	}
 	created, err := s.packageEpoch()
 	if err != nil {
 		return nil, err
@@ -103,7 +110,7 @@ func BuildImage(ctx context.Context, o Options, out ImageOptions) (*ImageResult,
 			done := o.Steps.Start("image", a.Target.String())
 			defer done()
 			var err error
-			images[i], res.Images[i], err = s.image(gctx, a, img, created, net)
+			images[i], res.Images[i], err = s.image(gctx, comp, a, img, created, net)
 			if err != nil {
 				return fmt.Errorf("building image for %s: %w", a.Target, err)
 			}
@@ -156,7 +163,7 @@ func BuildImage(ctx context.Context, o Options, out ImageOptions) (*ImageResult,
 }
 
 // image builds one target's image.
-func (s *Session) image(ctx context.Context, a Artifact, img *spec.ImageOutput, created time.Time, net oci.Network) (v1.Image, BuiltImage, error) {
+func (s *Session) image(ctx context.Context, comp *compose.Composition, a Artifact, img *spec.ImageOutput, created time.Time, net oci.Network) (v1.Image, BuiltImage, error) {
 	bi := BuiltImage{Target: a.Target}
 	p := oci.Platform(a.Target.OS, a.Target.Arch, a.Target.Variant)
 	base, err := oci.BaseImage(ctx, img.Base, p, net)
@@ -181,7 +188,7 @@ func (s *Session) image(ctx context.Context, a Artifact, img *spec.ImageOutput, 
 		return nil, bi, err
 	}
 	bi.Added = append(bi.Added, extra...)
-	labels, err := s.imageLabels(a, img, created)
+	labels, err := s.imageLabels(comp, a, img, created)
 	if err != nil {
 		return nil, bi, err
 	}

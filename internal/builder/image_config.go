@@ -10,14 +10,13 @@ import (
 	"golang.org/x/mod/module"
 
 	"github.com/weldgo/weld/internal/compose"
-	"github.com/weldgo/weld/internal/inspect"
 	"github.com/weldgo/weld/internal/spec"
 )
 
 // imageLabels are the org.opencontainers.image.* labels weld knows, the
-// composition recorded in the binary, then the manifest's labels, which
-// win.
-func (s *Session) imageLabels(a Artifact, img *spec.ImageOutput, created time.Time) (map[string]string, error) {
+// composition the target's binary was built from (what it records), then
+// the manifest's labels, which win.
+func (s *Session) imageLabels(comp *compose.Composition, a Artifact, img *spec.ImageOutput, created time.Time) (map[string]string, error) {
 	sp := s.opts.Spec
 	l := map[string]string{
 		"org.opencontainers.image.title":   sp.Name,
@@ -33,29 +32,28 @@ func (s *Session) imageLabels(a Artifact, img *spec.ImageOutput, created time.Ti
 		set("org.opencontainers.image.description", d.Description)
 		set("org.opencontainers.image.url", d.Homepage)
 	}
-	info, err := inspect.Read(a.Path)
+	c, err := comp.ForTarget(a.Target.String())
 	if err != nil {
 		return nil, err
 	}
-	if r := info.Record; r != nil {
-		set("org.opencontainers.image.source", sourceURL(r.App.Path))
-		if module.IsPseudoVersion(r.App.Version) {
-			rev, _ := module.PseudoVersionRev(r.App.Version)
-			set("org.opencontainers.image.revision", rev)
-		}
-		comp := struct {
-			App     compose.ModuleVersion   `json:"app"`
-			Plugins []compose.ModuleVersion `json:"plugins"`
-		}{App: r.App}
-		for _, p := range r.Plugins {
-			comp.Plugins = append(comp.Plugins, p.Module)
-		}
-		b, err := json.Marshal(comp)
-		if err != nil {
-			return nil, err
-		}
-		l["dev.weld.composition"] = string(b)
+	r := c.Record()
+	set("org.opencontainers.image.source", sourceURL(r.App.Path))
+	if module.IsPseudoVersion(r.App.Version) {
+		rev, _ := module.PseudoVersionRev(r.App.Version)
+		set("org.opencontainers.image.revision", rev)
 	}
+	label := struct {
+		App     compose.ModuleVersion   `json:"app"`
+		Plugins []compose.ModuleVersion `json:"plugins"`
+	}{App: r.App}
+	for _, p := range r.Plugins {
+		label.Plugins = append(label.Plugins, p.Module)
+	}
+	b, err := json.Marshal(label)
+	if err != nil {
+		return nil, err
+	}
+	l["dev.weld.composition"] = string(b)
 	for _, kv := range img.Labels {
 		k, v, _ := strings.Cut(kv, "=")
 		l[k] = v
