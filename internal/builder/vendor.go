@@ -9,6 +9,7 @@ import (
 
 	"github.com/weldgo/weld/internal/export"
 	"github.com/weldgo/weld/internal/gobuild"
+	"github.com/weldgo/weld/internal/spec"
 )
 
 // BuildVendored builds a directory written by Vendor with -mod=vendor and
@@ -21,6 +22,11 @@ func BuildVendored(ctx context.Context, o Options, dir string) ([]Artifact, erro
 	var info export.VendorInfo
 	if err := json.Unmarshal(data, &info); err != nil {
 		return nil, fmt.Errorf("reading %s: %w", export.VendorInfoFile, err)
+	}
+	for _, e := range info.Env {
+		if why := spec.CheckBuildEnv(e); why != "" {
+			return nil, fmt.Errorf("%s: env %q: %s; write the directory again with weld vendor", filepath.Join(dir, export.VendorInfoFile), e, why)
+		}
 	}
 	absDir, err := filepath.Abs(dir)
 	if err != nil {

@@ -27,6 +27,14 @@ var reservedBuildEnv = map[string]string{
 	"CXX":         "weld sets the C++ compiler for each target; set cxx: in the target's entry under targets:",
 }
 
+// CheckBuildEnv says what is wrong with a build.env entry NAME=VALUE, or
+// "": the same rule for a manifest and for a vendored tree's recorded
+// settings, which a person can edit too.
+func CheckBuildEnv(entry string) string {
+	name, value, _ := strings.Cut(entry, "=")
+	return checkBuildEnv(name, value)
+}
+
 // checkBuildEnv says what is wrong with a build.env variable, or "".
 func checkBuildEnv(name, value string) string {
 	if why, ok := reservedBuildEnv[name]; ok {
