@@ -65,18 +65,25 @@ func (c cmd) String() string {
 // run executes c and returns its standard output and standard error. A
 // failure includes both, so a broken harness says why.
 func (c cmd) run() (string, string, error) {
-	if *flagV {
-		fmt.Fprintln(os.Stderr, c)
-	}
-	x := exec.Command(c.name, c.args...)
-	x.Dir = c.dir
-	x.Env = append(os.Environ(), c.env...)
-	var stdout, stderr bytes.Buffer
-	x.Stdout, x.Stderr = &stdout, &stderr
+	x, stdout, stderr := c.command()
 	if err := x.Run(); err != nil {
 		return stdout.String(), stderr.String(), fmt.Errorf("%s: %v\n%s%s", c, err, stdout.String(), stderr.String())
 	}
 	return stdout.String(), stderr.String(), nil
+}
+
+// command prepares c to run, with its output captured (and its command
+// line printed with -v).
+func (c cmd) command() (x *exec.Cmd, stdout, stderr *bytes.Buffer) {
+	if *flagV {
+		fmt.Fprintln(os.Stderr, c)
+	}
+	x = exec.Command(c.name, c.args...)
+	x.Dir = c.dir
+	x.Env = append(os.Environ(), c.env...)
+	stdout, stderr = new(bytes.Buffer), new(bytes.Buffer)
+	x.Stdout, x.Stderr = stdout, stderr
+	return x, stdout, stderr
 }
 
 // timeCmd turns f into a function that runs it once and returns its

@@ -1,12 +1,10 @@
 package main
 
 import (
-	"bytes"
 	"fmt"
 	"io"
 	"log"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -42,14 +40,7 @@ type pluginsResult struct {
 // timed runs c and returns its wall-clock time, recording its CPU time
 // (of the whole process tree) under key.
 func (r *pluginsResult) timed(key string, c cmd, check func(stderr string)) (time.Duration, error) {
-	if *flagV {
-		fmt.Fprintln(os.Stderr, c)
-	}
-	x := exec.Command(c.name, c.args...)
-	x.Dir = c.dir
-	x.Env = append(os.Environ(), c.env...)
-	var stdout, stderr bytes.Buffer
-	x.Stdout, x.Stderr = &stdout, &stderr
+	x, stdout, stderr := c.command()
 	start := time.Now()
 	err := x.Run()
 	wall := time.Since(start)
