@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // Temporary files and directories are named .BASE.tmp-PID-START-RANDOM,
@@ -29,15 +30,26 @@ var ownerToken = func() string {
 // new temporary file there, named for this process, for the caller to
 // write and rename to dir/base.
 func CreateTemp(dir, base string) (*os.File, error) {
-	CleanStale(dir, base)
+	cleanStaleOnce(dir, base)
 	return os.CreateTemp(dir, tempPrefix(base)+ownerToken+"-*")
 }
 
 // MkdirTemp is CreateTemp for a directory that replaces dir/base. It is
 // created with mode 0700; the caller chmods it before renaming it.
 func MkdirTemp(dir, base string) (string, error) {
-	CleanStale(dir, base)
+	cleanStaleOnce(dir, base)
 	return os.MkdirTemp(dir, tempPrefix(base)+ownerToken+"-*")
+}
+
+// cleaned remembers the (dir, base) pairs this process has cleaned: a dead
+// writer's leftovers do not come back, so one look per process is enough,
+// and a directory such as /tmp or a cache area is not read on every write.
+var cleaned sync.Map
+
+func cleanStaleOnce(dir, base string) {
+	if _, done := cleaned.LoadOrStore(dir+"\x00"+base, true); !done {
+		CleanStale(dir, base)
+	}
 }
 
 // CleanStale removes, in dir, every temporary file or directory of base

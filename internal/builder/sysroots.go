@@ -122,7 +122,7 @@ func (s *Session) commitLock() error {
 	s.roots.mu.Lock()
 	fresh := append([]lock.Sysroot(nil), s.rootReqs...)
 	s.roots.mu.Unlock()
-	if s.Lock == nil || s.lockFile == "" {
+	if s.Lock == nil || s.lockFile == "" || len(fresh) == 0 && !s.lockDirty {
 		return nil
 	}
 	updated := *s.Lock

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 )
 
@@ -66,7 +67,7 @@ func refusedGOFLAG(goflags string, inManifest bool, weldMod string) (flag, why s
 		if why, ok := outputChangingFlags[name]; ok {
 			return "-" + name, why
 		}
-		if ok, known := harmlessValues[name]; known && !contains(ok, value) {
+		if ok, known := harmlessValues[name]; known && !slices.Contains(ok, value) {
 			return "-" + name, valueChangingFlags[name]
 		}
 		if why, ok := weldSetFlags[name]; ok && inManifest {
@@ -74,15 +75,6 @@ func refusedGOFLAG(goflags string, inManifest bool, weldMod string) (flag, why s
 		}
 	}
 	return "", ""
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // splitGOFLAGS splits a GOFLAGS value as the go command does: on white

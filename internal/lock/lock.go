@@ -22,6 +22,7 @@ import (
 	"bytes"
 	"fmt"
 	"github.com/weldgo/weld/internal/artifact/deb"
+	"github.com/weldgo/weld/internal/modfiles"
 	"net/url"
 	"sort"
 	"strings"
@@ -46,7 +47,7 @@ import (
 const FormatVersion = 2
 
 // FileName is the lock file's name, beside the manifest.
-const FileName = "weld.lock"
+const FileName = modfiles.LockFile
 
 // Local is the version recorded for a root taken from a directory.
 const Local = "(local)"

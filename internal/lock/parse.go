@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"github.com/weldgo/weld/internal/artifact/deb"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -198,7 +199,7 @@ func fields(f []string, known ...string) (map[string]string, error) {
 		if !ok {
 			return nil, fmt.Errorf("malformed field %q", kv)
 		}
-		if !contains(known, k) {
+		if !slices.Contains(known, k) {
 			return nil, fmt.Errorf("unknown field %q", k)
 		}
 		if _, dup := out[k]; dup {
@@ -207,15 +208,6 @@ func fields(f []string, known ...string) (map[string]string, error) {
 		out[k] = v
 	}
 	return out, nil
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 func parseRoot(f []string) (Root, error) {

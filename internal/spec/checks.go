@@ -5,6 +5,7 @@ import (
 	"path"
 	"regexp"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/weldgo/weld/internal/artifact/archive"
 	"github.com/weldgo/weld/internal/artifact/deb"
@@ -139,7 +140,7 @@ func short(s string) string {
 		return fmt.Sprintf("%q", s)
 	}
 	cut := max
-	for cut > 0 && !utf8RuneStart(s[cut]) {
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
 		cut--
 	}
 	return fmt.Sprintf("%q...", s[:cut])
@@ -149,5 +150,3 @@ func validPattern(p string) bool {
 	_, err := path.Match(p, "")
 	return err == nil
 }
-
-func utf8RuneStart(b byte) bool { return b&0xc0 != 0x80 }
