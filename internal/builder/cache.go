@@ -95,7 +95,7 @@ func (s *Session) cacheReadFailed(err error, key, what string) {
 		if s.corrupt == nil {
 			s.corrupt = map[string]string{}
 		}
-		s.corrupt[key] = corruptWhy(err)
+		s.corrupt[key] = outcache.CorruptWhy(err)
 	default:
 		s.opts.Steps.Warn(fmt.Sprintf("cache entry %s for %s unusable: %v", outcache.ShortKey(key), what, err))
 	}
@@ -111,14 +111,6 @@ func (s *Session) rebuilt(key, what string) {
 	if ok {
 		s.opts.Steps.Warn(fmt.Sprintf("cache entry %s for %s was corrupt (%s); rebuilt", outcache.ShortKey(key), what, why))
 	}
-}
-
-func corruptWhy(err error) string {
-	var ce *outcache.CorruptError
-	if errors.As(err, &ce) {
-		return ce.Why
-	}
-	return err.Error()
 }
 
 // toCache stores a fresh output. A failure to cache is only a warning.

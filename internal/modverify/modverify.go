@@ -12,7 +12,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"runtime"
 	"sort"
 	"sync"
@@ -121,9 +120,6 @@ func Verify(ctx context.Context, o Options, mods []Module) (Result, error) {
 // verifyOne returns the directory's hash: the lock's own when its
 // fingerprint was recorded as verified, or a fresh one.
 func verifyOne(o Options, m Module) (hashed bool, sum string, err error) {
-	if _, err := os.Stat(m.Dir); err != nil {
-		return false, "", err
-	}
 	key := recordKey(m)
 	// The fingerprint is taken before hashing, so that a file changed
 	// while it is hashed changes the next fingerprint too.
@@ -137,7 +133,7 @@ func verifyOne(o Options, m Module) (hashed bool, sum string, err error) {
 		return false, m.Sum, nil
 	case errors.Is(err, outcache.ErrCorrupt) && o.Warn != nil:
 		o.Warn(fmt.Sprintf("cache entry %s for the verification of %s was corrupt (%s); hashed the module again",
-			outcache.ShortKey(key), m, corruptWhy(err)))
+			outcache.ShortKey(key), m, outcache.CorruptWhy(err)))
 	}
 	sum, err = dirhash.HashDir(m.Dir, m.String(), dirhash.Hash1)
 	if err != nil {
@@ -155,12 +151,4 @@ func verifyOne(o Options, m Module) (hashed bool, sum string, err error) {
 // another record.
 func recordKey(m Module) string {
 	return outcache.Key("weld verified module directory v1", m.Dir, m.String(), m.Sum)
-}
-
-func corruptWhy(err error) string {
-	var ce *outcache.CorruptError
-	if errors.As(err, &ce) {
-		return ce.Why
-	}
-	return err.Error()
 }

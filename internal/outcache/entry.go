@@ -35,6 +35,16 @@ type CorruptError struct {
 	Why string // "sha256 mismatch", "app missing", ...
 }
 
+// CorruptWhy is what is wrong with a damaged entry, for a one-line
+// report: the CorruptError's reason, or err itself.
+func CorruptWhy(err error) string {
+	var ce *CorruptError
+	if errors.As(err, &ce) {
+		return ce.Why
+	}
+	return err.Error()
+}
+
 func (e *CorruptError) Error() string {
 	return fmt.Sprintf("cache entry %s is corrupt (%s)", ShortKey(e.Key), e.Why)
 }

@@ -18,8 +18,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-
-	"github.com/weldgo/weld/internal/atomicfile"
 )
 
 // Store is a directory of cached outputs.
@@ -58,13 +56,18 @@ func Dir() (dir string, ok bool) {
 	case "off":
 		return "", false
 	case "":
-		base, err := os.UserCacheDir()
-		if err != nil {
-			return "", false
-		}
-		return filepath.Join(base, "weld"), true
+		return userCacheDir()
 	}
 	return dir, true
+}
+
+// userCacheDir is the user cache directory's weld.
+func userCacheDir() (string, bool) {
+	base, err := os.UserCacheDir()
+	if err != nil {
+		return "", false
+	}
+	return filepath.Join(base, "weld"), true
 }
 
 // DownloadDir is where weld keeps what it downloads and what it extracts
@@ -74,11 +77,11 @@ func Dir() (dir string, ok bool) {
 // against its hash on use. Without a user cache directory it is a
 // directory under the system's temporary directory.
 func DownloadDir() string {
-	if dir := os.Getenv("WELD_CACHE"); dir != "" && dir != "off" {
+	if dir, ok := Dir(); ok {
 		return dir
 	}
-	if base, err := os.UserCacheDir(); err == nil {
-		return filepath.Join(base, "weld")
+	if dir, ok := userCacheDir(); ok {
+		return dir
 	}
 	return filepath.Join(os.TempDir(), "weld")
 }
@@ -143,10 +146,6 @@ func (s *Store) Put(key, binary string, meta Meta) error {
 		return w.writeFile("meta.json", data)
 	})
 }
-
-// CopyFile copies src to dst through a temporary file in dst's directory,
-// so dst is either absent or complete. The copy is executable.
-func CopyFile(src, dst string) error { return atomicfile.CopyFile(src, dst, 0o755) }
 
 // pkgDir holds packaged outputs (archives, .debs), beside the binaries.
 func (s *Store) pkgDir() string { return filepath.Join(filepath.Dir(s.Dir), "pkg") }
