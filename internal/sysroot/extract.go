@@ -87,6 +87,10 @@ func build(s *Sysroot, debs []string, tmpRoot string, log func(string)) error {
 		}
 		return fmt.Errorf("installing sysroot %s: %w (if it is a leftover without %s, remove it)", s.Dir, err, completeMarker)
 	}
+	// Sealed just now: remember the tree as verified, so that its first
+	// reuse does not hash it again. (The fingerprint holds the final
+	// paths, so it is taken after the rename.)
+	rememberVerified(s.Dir)
 	return nil
 }
 

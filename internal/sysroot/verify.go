@@ -109,9 +109,22 @@ func verifyTree(dir string) error {
 	if got+"\n" != string(want) {
 		return errTreeChanged
 	}
-	// Failing to remember only costs a hash next time.
-	_ = atomicfile.WriteFile(verifiedFile(dir), []byte(fp), 0o644)
+	remember(dir, fp)
 	return nil
+}
+
+// rememberVerified records the current fingerprint of a tree known to
+// match its digest.
+func rememberVerified(dir string) {
+	if fp, err := modverify.Fingerprint(dir); err == nil {
+		remember(dir, fp)
+	}
+}
+
+// remember records fp as the fingerprint of the verified tree at dir.
+// Failing to remember only costs a hash next time.
+func remember(dir, fp string) {
+	_ = atomicfile.WriteFile(verifiedFile(dir), []byte(fp), 0o644)
 }
 
 // removeTree takes a changed tree out of the way: renamed aside first, so
