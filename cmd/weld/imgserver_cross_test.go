@@ -17,6 +17,7 @@ import (
 	"github.com/weldgo/weld/internal/lock"
 	"github.com/weldgo/weld/internal/outcache"
 	"github.com/weldgo/weld/internal/sysroot"
+	"github.com/weldgo/weld/internal/target"
 )
 
 // TestImgserverEverywhere builds the example for every target of its
@@ -126,18 +127,17 @@ func TestImgserverEverywhere(t *testing.T) {
 	})
 }
 
-// lockedSysroot assembles the sysroot the example's lock pins for target.
-func lockedSysroot(t *testing.T, l *lock.Lock, target string) *sysroot.Sysroot {
-	locked, ok := l.SysrootFor(target)
+// lockedSysroot assembles the sysroot the example's lock pins for the target name.
+func lockedSysroot(t *testing.T, l *lock.Lock, name string) *sysroot.Sysroot {
+	locked, ok := l.SysrootFor(name)
 	if !ok {
-		t.Fatalf("weld.lock pins no sysroot for %s", target)
+		t.Fatalf("weld.lock pins no sysroot for %s", name)
 	}
-	f := strings.Split(target, "/")
-	variant := ""
-	if len(f) == 3 {
-		variant = f[2]
+	tgt, err := target.Parse(name)
+	if err != nil {
+		t.Fatal(err)
 	}
-	arch, err := sysroot.DebianArch(f[0], f[1], variant)
+	arch, err := target.CLibArch(tgt)
 	if err != nil {
 		t.Fatal(err)
 	}

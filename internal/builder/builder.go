@@ -19,6 +19,7 @@ import (
 	"github.com/weldgo/weld/internal/lock"
 	"github.com/weldgo/weld/internal/outcache"
 	"github.com/weldgo/weld/internal/spec"
+	"github.com/weldgo/weld/internal/target"
 	"github.com/weldgo/weld/internal/textlimit"
 	"golang.org/x/sync/errgroup"
 )
@@ -282,7 +283,7 @@ func (s *Session) packageAll(ctx context.Context, out []Artifact) error {
 // writing to it in those modes).
 func (s *Session) LockTargets(ctx context.Context) error {
 	for _, name := range s.opts.Spec.TargetNames() {
-		t, err := gobuild.ParseTarget(name)
+		t, err := target.Parse(name)
 		if err != nil {
 			return err
 		}

@@ -19,6 +19,7 @@ import (
 	"github.com/weldgo/weld/internal/gobuild"
 	"github.com/weldgo/weld/internal/outdir"
 	"github.com/weldgo/weld/internal/spec"
+	"github.com/weldgo/weld/internal/target"
 )
 
 // ImageOptions says where weld image puts the image. With none set it
@@ -252,7 +253,7 @@ func (s *Session) libraryDirs(ctx context.Context, t gobuild.Target) ([]string, 
 	if tc.Problem == "" && tc.CC != "" {
 		dirs = append(dirs, compilerLibDirs(ctx, tc.CC)...)
 	}
-	if t == HostTarget() {
+	if t == target.Host() {
 		tree("/")
 		dirs = append(dirs, "/lib64", "/usr/lib64")
 	} else {

@@ -15,6 +15,7 @@ import (
 	"github.com/weldgo/weld/internal/atomicfile"
 	"github.com/weldgo/weld/internal/gobuild"
 	"github.com/weldgo/weld/internal/outcache"
+	"github.com/weldgo/weld/internal/target"
 )
 
 // defaultEpoch is the timestamp of every packaged file when
@@ -184,7 +185,7 @@ func (s *Session) dllBundle(ctx context.Context, a Artifact) ([]string, error) {
 // computed from the libraries the binary loads.
 func (s *Session) writeDeb(ctx context.Context, a Artifact, mtime time.Time) (string, error) {
 	sp, d := s.opts.Spec, s.opts.Spec.Outputs.Deb
-	arch, err := deb.DebianArch(a.Target.OS, a.Target.Arch, a.Target.Variant)
+	arch, err := target.PackageArch(a.Target)
 	if err != nil {
 		return "", err
 	}
@@ -226,7 +227,7 @@ func (s *Session) debDepends(ctx context.Context, a Artifact) ([]string, error) 
 	}
 	host := linkdeps.HostResolver(hostDebArch())
 	resolve := linkdeps.Resolver(host)
-	if a.Target != HostTarget() {
+	if a.Target != target.Host() {
 		sr, err := s.sysrootFor(ctx, a.Target)
 		if err != nil {
 			return nil, err
@@ -256,8 +257,8 @@ type sysrootShlib struct{ pkg, min string }
 
 // hostDebArch is the Debian architecture of the machine weld runs on.
 func hostDebArch() string {
-	h := HostTarget()
-	if a, err := deb.DebianArch("linux", h.Arch, os.Getenv("GOARM")); err == nil {
+	h := target.Host()
+	if a, err := target.PackageArch(target.Target{OS: "linux", Arch: h.Arch, Variant: os.Getenv("GOARM")}); err == nil {
 		return a
 	}
 	return h.Arch

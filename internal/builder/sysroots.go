@@ -12,6 +12,7 @@ import (
 	"github.com/weldgo/weld/internal/lock"
 	"github.com/weldgo/weld/internal/outcache"
 	"github.com/weldgo/weld/internal/sysroot"
+	"github.com/weldgo/weld/internal/target"
 )
 
 // sysroots remembers the Debian sysroots a session assembled, by target.
@@ -79,7 +80,7 @@ func sysrootArch(t gobuild.Target) (string, error) {
 	if t.OS == "windows" {
 		return hostDebArch(), nil
 	}
-	return sysroot.DebianArch(t.OS, t.Arch, t.Variant)
+	return target.CLibArch(t)
 }
 
 // windowsSysroot returns where a Windows target's headers, import

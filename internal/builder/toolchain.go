@@ -9,6 +9,7 @@ import (
 
 	"github.com/weldgo/weld/internal/gobuild"
 	"github.com/weldgo/weld/internal/spec"
+	"github.com/weldgo/weld/internal/target"
 )
 
 // cToolchain is how C code is compiled for a target.
@@ -29,7 +30,7 @@ type cToolchain struct {
 // target's sysroot when it has one.
 func (s *Session) toolchainFor(ctx context.Context, t gobuild.Target) cToolchain {
 	settings := s.opts.Spec.TargetSettings(t.String())
-	tc := cToolchain{Settings: settings, Cross: t != HostTarget()}
+	tc := cToolchain{Settings: settings, Cross: t != target.Host()}
 	base := append([]string(nil), s.opts.Spec.Build.Env...)
 	switch {
 	case settings.CC != "":

@@ -10,6 +10,7 @@ import (
 	"github.com/weldgo/weld/internal/export"
 	"github.com/weldgo/weld/internal/gobuild"
 	"github.com/weldgo/weld/internal/spec"
+	"github.com/weldgo/weld/internal/target"
 )
 
 // BuildVendored builds a directory written by Vendor with -mod=vendor and
@@ -41,7 +42,7 @@ func BuildVendored(ctx context.Context, o Options, dir string) ([]Artifact, erro
 	for _, t := range o.Targets {
 		cgo := "0"
 		if info.Cgo {
-			if t != HostTarget() {
+			if t != target.Host() {
 				return nil, fmt.Errorf("building %s: the vendored composition uses cgo, which weld cross-compiles only from a manifest", t)
 			}
 			cgo = "1"

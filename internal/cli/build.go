@@ -75,7 +75,7 @@ artifact's path.`,
 // parseTargets reads --target values; "all" stands for the manifest's
 // targets.
 func parseTargets(names []string, s *spec.Spec) ([]gobuild.Target, error) {
-	sel := target.Selection{Requested: names, Default: builder.HostTarget()}
+	sel := target.Selection{Requested: names}
 	if s != nil {
 		sel.Manifest = s.TargetNames()
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/weldgo/weld/internal/builder"
 	"github.com/weldgo/weld/internal/gobuild"
 	"github.com/weldgo/weld/internal/spec"
+	"github.com/weldgo/weld/internal/target"
 )
 
 // composeFlags are the flags shared by the commands that resolve a
@@ -87,6 +88,6 @@ func (f *composeFlags) options(s *spec.Spec, stderr io.Writer) builder.Options {
 		AllowAppUpgrade: f.allowAppUpgrade,
 		KeepWork:        f.keepWork,
 		Steps:           builder.NewSteps(stderr),
-		Targets:         []gobuild.Target{builder.HostTarget()},
+		Targets:         []gobuild.Target{target.Host()},
 	}
 }

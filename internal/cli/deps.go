@@ -10,12 +10,12 @@ import (
 
 	"github.com/weldgo/weld/internal/builder"
 	"github.com/weldgo/weld/internal/cdeps"
-	"github.com/weldgo/weld/internal/gobuild"
+	"github.com/weldgo/weld/internal/target"
 )
 
 func newDepsCmd() *cobra.Command {
 	var cf composeFlags
-	var target string
+	var targetName string
 	var asJSON bool
 	cmd := &cobra.Command{
 		Use:   "deps [-f weld.yaml] [--target OS/ARCH]",
@@ -30,9 +30,9 @@ with its version and flags.`,
 			if err != nil {
 				return err
 			}
-			t := builder.HostTarget()
-			if target != "" {
-				if t, err = gobuild.ParseTarget(target); err != nil {
+			t := target.Host()
+			if targetName != "" {
+				if t, err = target.Parse(targetName); err != nil {
 					return err
 				}
 			}
@@ -52,7 +52,7 @@ with its version and flags.`,
 		},
 	}
 	cf.register(cmd.Flags())
-	cmd.Flags().StringVar(&target, "target", "", "target OS/ARCH[/VARIANT] (default: the host)")
+	cmd.Flags().StringVar(&targetName, "target", "", "target OS/ARCH[/VARIANT] (default: the host)")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
 	return cmd
 }

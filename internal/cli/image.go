@@ -91,7 +91,7 @@ destination ("layout DIR", "tarball FILE", "pushed REPO@DIGEST").`,
 // targets, or the host. Images are Linux only.
 func imageTargets(s *spec.Spec, names []string) ([]gobuild.Target, error) {
 	return target.Select(target.Selection{
-		Requested: names, Manifest: s.TargetNames(), Default: builder.HostTarget(),
+		Requested: names, Manifest: s.TargetNames(), Default: target.Host(),
 		Only:     func(t target.Target) bool { return t.OS == "linux" },
 		OnlyWhat: "Linux", OnlyWhy: "images are built for Linux targets only",
 	})

@@ -7,6 +7,7 @@ import (
 
 	"github.com/weldgo/weld/internal/builder"
 	"github.com/weldgo/weld/internal/export"
+	"github.com/weldgo/weld/internal/target"
 )
 
 func newVendorCmd() *cobra.Command {
@@ -42,7 +43,7 @@ directory, and the project's own directories, and changes nothing then.`,
 				return err
 			}
 			defer sess.Close()
-			cgo, err := sess.CgoEnabled(cmd.Context(), builder.HostTarget())
+			cgo, err := sess.CgoEnabled(cmd.Context(), target.Host())
 			if err != nil {
 				return fmt.Errorf("vendoring: %w", err)
 			}

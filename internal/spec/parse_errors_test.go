@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/weldgo/weld/internal/gobuild"
+	"github.com/weldgo/weld/internal/target"
 )
 
 // app is a valid app section for error cases that are about other keys.
@@ -221,9 +221,9 @@ func TestParseValidationErrors(t *testing.T) {
 
 		// Plugin target patterns.
 		{desc: "plugin target pattern with a typo", input: manifest(app, "plugins:", "  - {module: example.com/p, version: v1.0.0, targets: [linx/*]}"),
-			wantErr: `weld.yaml:3:5: plugin example.com/p: target pattern "linx/*" matches no target weld builds, so the plugin would never be built; known targets: ` + strings.Join(gobuild.KnownTargets, ", ")},
+			wantErr: `weld.yaml:3:5: plugin example.com/p: target pattern "linx/*" matches no target weld builds, so the plugin would never be built; known targets: ` + strings.Join(target.KnownNames(), ", ")},
 		{desc: "plugin target that weld does not build", input: manifest(app, "plugins:", "  - {module: example.com/p, version: v1.0.0, targets: 'linux/amd64, js/wasm'}"),
-			wantErr: `weld.yaml:3:5: plugin example.com/p: target pattern "js/wasm" matches no target weld builds, so the plugin would never be built; known targets: ` + strings.Join(gobuild.KnownTargets, ", ")},
+			wantErr: `weld.yaml:3:5: plugin example.com/p: target pattern "js/wasm" matches no target weld builds, so the plugin would never be built; known targets: ` + strings.Join(target.KnownNames(), ", ")},
 
 		// build.env entries that weld sets itself, or that change what is built.
 		{desc: "GOOS in build.env", input: manifest(app, "build:", "  env:", "    GOOS: windows"),

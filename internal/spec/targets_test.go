@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/weldgo/weld/internal/gobuild"
+	"github.com/weldgo/weld/internal/target"
 )
 
 // tDir is the manifest directory of these tests.
@@ -149,7 +149,7 @@ func TestPkgConfigPathList(t *testing.T) {
 }
 
 func TestParseTargetErrors(t *testing.T) {
-	known := strings.Join(gobuild.KnownTargets, ", ")
+	known := strings.Join(target.KnownNames(), ", ")
 	tests := []struct {
 		description string
 		input       tDoc

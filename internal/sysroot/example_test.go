@@ -16,7 +16,7 @@ func Example() {
 	archive, suite, components := sysroot.DefaultSource()
 	s, err := sysroot.Ensure(ctx, sysroot.Request{
 		Archive: archive, Suite: suite, Components: components,
-		Arch:     "arm64", // sysroot.DebianArch("linux", "arm64", "")
+		Arch:     "arm64", // target.CLibArch(target.Target{OS: "linux", Arch: "arm64"})
 		Packages: []string{"libcairo2-dev"},
 		// Pins: lock.Packages, // from weld.lock: no resolution, same tree
 	})

@@ -2,6 +2,7 @@ package sysroot
 
 import (
 	"context"
+	"github.com/weldgo/weld/internal/target"
 	"net/http"
 	"os"
 	"os/exec"
@@ -86,7 +87,7 @@ func crossBuildAndRun(t *testing.T, c crossCase) {
 	if testing.Short() {
 		t.Skip("uses the Debian archive and cross compilers; skipped with -short")
 	}
-	triplet, _ := Triplet(c.arch)
+	triplet, _ := target.Triplet(c.arch)
 	qemu := (&Sysroot{Arch: c.arch}).Qemu()
 	for _, tool := range []string{triplet + "-gcc", qemu, "pkg-config", "timeout"} {
 		if _, err := exec.LookPath(tool); err != nil {

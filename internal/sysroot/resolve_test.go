@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/weldgo/weld/internal/target"
 	"pault.ag/go/debian/version"
 )
 
@@ -110,16 +111,16 @@ Components: main
 func TestDebianArch(t *testing.T) {
 	for _, c := range [][4]string{{"linux", "arm64", "", "arm64"}, {"linux", "arm", "7", "armhf"},
 		{"linux", "arm", "5", "armel"}, {"linux", "amd64", "", "amd64"}, {"linux", "386", "", "i386"}} {
-		if got, err := DebianArch(c[0], c[1], c[2]); err != nil || got != c[3] {
+		if got, err := target.CLibArch(target.Target{OS: c[0], Arch: c[1], Variant: c[2]}); err != nil || got != c[3] {
 			t.Errorf("DebianArch(%q, %q, %q) = %q, %v", c[0], c[1], c[2], got, err)
 		}
 	}
 	// ARMv6 hard-float C libraries come from no archive weld reaches: the
 	// package architecture is armhf (internal/target), the sysroot none.
-	if got, err := DebianArch("linux", "arm", "6"); err == nil || !strings.Contains(err.Error(), "ARMv6") {
+	if got, err := target.CLibArch(target.Target{OS: "linux", Arch: "arm", Variant: "6"}); err == nil || !strings.Contains(err.Error(), "ARMv6") {
 		t.Errorf("DebianArch(linux, arm, 6) = %q, %v; want an error explaining ARMv6", got, err)
 	}
-	if _, err := DebianArch("windows", "amd64", ""); err == nil {
+	if _, err := target.CLibArch(target.Target{OS: "windows", Arch: "amd64"}); err == nil {
 		t.Error("windows has no Debian sysroot")
 	}
 }

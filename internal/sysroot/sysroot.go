@@ -65,21 +65,6 @@ type Sysroot struct {
 	Packages []deb.Pin // sorted by name; goes into weld.lock
 }
 
-// DebianArch is the Debian architecture whose C libraries run on the Go
-// target goos/goarch[/goarm], from internal/target's table.
-func DebianArch(goos, goarch, goarm string) (string, error) {
-	return target.CLibArch(target.Target{OS: goos, Arch: goarch, Variant: goarm})
-}
-
-// Triplet returns the multiarch triplet of a Debian architecture.
-func Triplet(arch string) (string, error) {
-	t, ok := target.Triplet(arch)
-	if !ok {
-		return "", fmt.Errorf("unsupported Debian architecture %q", arch)
-	}
-	return t, nil
-}
-
 // Ensure returns the sysroot for r, assembling it if it is not cached yet.
 func Ensure(ctx context.Context, r Request) (*Sysroot, error) {
 	t, ok := target.ByDebianArch(r.Arch)

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/weldgo/weld/internal/artifact/archive"
+	"github.com/weldgo/weld/internal/target"
 )
 
 func TestDebianArch(t *testing.T) {
@@ -29,7 +30,7 @@ func TestDebianArch(t *testing.T) {
 		{"darwin", "arm64", "", ""},
 	}
 	for _, tt := range tests {
-		got, err := DebianArch(tt.goos, tt.goarch, tt.goarm)
+		got, err := target.PackageArch(target.Target{OS: tt.goos, Arch: tt.goarch, Variant: tt.goarm})
 		if tt.want == "" {
 			if err == nil || !strings.Contains(err.Error(), tt.goarch) {
 				t.Errorf("DebianArch(%s, %s, %q) = %q, %v; want an error naming %s", tt.goos, tt.goarch, tt.goarm, got, err, tt.goarch)
