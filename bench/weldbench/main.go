@@ -8,7 +8,7 @@
 //	go run ./bench/weldbench -n 5 -plugins 10,100,1000
 //
 // The second form measures synthetic compositions of that many local
-// plugins instead (see docs/bench-plugins.md). It builds weld from the repository, copies examples/imgserver and sdk/
+// plugins instead (see "Many plugins" in BENCHMARKS.md). It builds weld from the repository, copies examples/imgserver and sdk/
 // into a temporary directory (the repository is never written), runs
 // weld lock and warm-up builds there, then interleaves the runs of each
 // scenario (ABAB...) and prints a markdown table of medians. See

@@ -99,7 +99,7 @@ func (w *moduleWalk) walk(dir, rel string, ancestors []fs.FileInfo) error {
 	for _, e := range entries {
 		name := e.Name()
 		file := filepath.Join(dir, name)
-		if vcsDirs[name] || name == LockFile || under(file, w.skip) {
+		if vcsDirs[name] || name == LockFile {
 			continue
 		}
 		info, err := os.Stat(file) // follows symlinks

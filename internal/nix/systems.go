@@ -54,11 +54,9 @@ func LookupSystem(name string) (System, error) {
 
 // HostSystem is the Linux system of this machine's architecture.
 func HostSystem() (System, error) {
-	t := "linux/" + runtime.GOARCH
-	if runtime.GOARCH == "arm" {
-		t = "linux/arm/7"
-	}
-	s, err := LookupSystem(t)
+	// The table's facts name the arm version an arm machine runs.
+	f, _ := target.Target{OS: "linux", Arch: runtime.GOARCH}.Facts()
+	s, err := LookupSystem(f.NixSystem)
 	if err != nil {
 		return s, fmt.Errorf("this machine's architecture %s has no Nix system weld knows; pass --system", runtime.GOARCH)
 	}

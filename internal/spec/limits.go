@@ -3,7 +3,7 @@ package spec
 // MaxPlugins is the most plugin entries a manifest may list. Each plugin
 // is a module the go command resolves and a package it compiles: 10,000
 // local plugins take about a minute and a half to compose and build on two
-// cores (see docs/bench-plugins.md), so a manifest with more is a mistake or
+// cores (see "Many plugins" in BENCHMARKS.md), so a manifest with more is a mistake or
 // an attack, and gets one error before any work starts. A real composition
 // that needs more groups its plugins into modules that import them.
 const MaxPlugins = 10000
