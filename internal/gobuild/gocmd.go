@@ -61,7 +61,13 @@ var _ GoCommand = (*Runner)(nil)
 // wins over r's): a session that switches toolchains changes its own
 // runner, never one that others share.
 func (r *Runner) With(env ...string) GoCommand {
-	return &Runner{Go: r.Go, Env: append(append([]string(nil), r.Env...), env...), Verbose: r.Verbose}
+	nr := &Runner{Go: r.Go, Env: append(append([]string(nil), r.Env...), env...), Verbose: r.Verbose}
+	if nr.environ("GOENV") == r.environ("GOENV") {
+		// The same go env file: share what r read of it.
+		f := r.goEnvFile()
+		nr.envFileOnce.Do(func() { nr.envFile = *f })
+	}
+	return nr
 }
 
 // Environ returns the base environment (os.Environ when Env is nil).
