@@ -5,8 +5,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/weldgo/weld/internal/builder"
-	"github.com/weldgo/weld/internal/gobuild"
+	"github.com/weldgo/weld/internal/build"
+	"github.com/weldgo/weld/internal/pipeline"
 	"github.com/weldgo/weld/internal/spec"
 	"github.com/weldgo/weld/internal/target"
 )
@@ -24,7 +24,7 @@ and writes DIR/<name>_<goos>_<goarch>/<name> for each target, printing each
 artifact's path.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			var o builder.Options
+			var o pipeline.Options
 			if vendorDir != "" {
 				// A vendored composition is self-contained: no manifest.
 				if err := checkEnvironment("vendor"); err != nil {
@@ -45,12 +45,12 @@ artifact's path.`,
 					return err
 				}
 			}
-			var arts []builder.Artifact
+			var arts []pipeline.Artifact
 			var err error
 			if vendorDir != "" {
-				arts, err = builder.BuildVendored(cmd.Context(), o, vendorDir)
+				arts, err = buildVendored(cmd, o, vendorDir)
 			} else {
-				arts, err = buildAll(cmd, o)
+				arts, err = pipeline.Build(cmd.Context(), o)
 			}
 			if err != nil {
 				return err
@@ -74,7 +74,7 @@ artifact's path.`,
 
 // parseTargets reads --target values; "all" stands for the manifest's
 // targets.
-func parseTargets(names []string, s *spec.Spec) ([]gobuild.Target, error) {
+func parseTargets(names []string, s *spec.Spec) ([]target.Target, error) {
 	sel := target.Selection{Requested: names}
 	if s != nil {
 		sel.Manifest = s.TargetNames()
@@ -82,7 +82,20 @@ func parseTargets(names []string, s *spec.Spec) ([]gobuild.Target, error) {
 	return target.Select(sel)
 }
 
-// buildAll builds every target of o.
-func buildAll(cmd *cobra.Command, o builder.Options) ([]builder.Artifact, error) {
-	return builder.Build(cmd.Context(), o)
+// buildVendored builds a directory written by weld vendor: the compile
+// stage alone, since the directory holds the whole composition.
+func buildVendored(cmd *cobra.Command, o pipeline.Options, dir string) ([]pipeline.Artifact, error) {
+	outDir := o.OutDir
+	if outDir == "" {
+		outDir = "dist"
+	}
+	bins, err := build.Vendored{Go: o.Go, Steps: o.Steps, Dir: dir, OutDir: outDir, Targets: o.Targets}.Build(cmd.Context())
+	if err != nil {
+		return nil, err
+	}
+	arts := make([]pipeline.Artifact, len(bins))
+	for i, b := range bins {
+		arts[i].Binary = b
+	}
+	return arts, nil
 }

@@ -8,8 +8,9 @@ import (
 
 	"github.com/spf13/pflag"
 
-	"github.com/weldgo/weld/internal/builder"
-	"github.com/weldgo/weld/internal/gobuild"
+	"github.com/weldgo/weld/internal/lockpolicy"
+	"github.com/weldgo/weld/internal/pipeline"
+	"github.com/weldgo/weld/internal/progress"
 	"github.com/weldgo/weld/internal/spec"
 	"github.com/weldgo/weld/internal/target"
 )
@@ -76,18 +77,18 @@ func (f *composeFlags) load() (*spec.Spec, error) {
 }
 
 // options returns builder options for the loaded spec.
-func (f *composeFlags) options(s *spec.Spec, stderr io.Writer) builder.Options {
-	mode := builder.LockUse
+func (f *composeFlags) options(s *spec.Spec, stderr io.Writer) pipeline.Options {
+	mode := lockpolicy.Use
 	if f.locked {
-		mode = builder.LockFrozen
+		mode = lockpolicy.Frozen
 	}
-	return builder.Options{
+	return pipeline.Options{
 		LockMode:        mode,
 		Spec:            s,
 		Go:              runner(f.verbose, stderr),
 		AllowAppUpgrade: f.allowAppUpgrade,
 		KeepWork:        f.keepWork,
-		Steps:           builder.NewSteps(stderr),
-		Targets:         []gobuild.Target{target.Host()},
+		Steps:           progress.New(stderr),
+		Targets:         []target.Target{target.Host()},
 	}
 }

@@ -8,9 +8,10 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/weldgo/weld/internal/builder"
 	"github.com/weldgo/weld/internal/cdeps"
+	"github.com/weldgo/weld/internal/pipeline"
 	"github.com/weldgo/weld/internal/target"
+	"github.com/weldgo/weld/internal/toolchain"
 )
 
 func newDepsCmd() *cobra.Command {
@@ -36,7 +37,7 @@ with its version and flags.`,
 					return err
 				}
 			}
-			sess, err := builder.Open(cmd.Context(), cf.options(s, cmd.ErrOrStderr()))
+			sess, err := pipeline.Open(cmd.Context(), cf.options(s, cmd.ErrOrStderr()))
 			if err != nil {
 				return err
 			}
@@ -57,7 +58,7 @@ with its version and flags.`,
 	return cmd
 }
 
-func printCDeps(w io.Writer, r *builder.CReport) {
+func printCDeps(w io.Writer, r *toolchain.CReport) {
 	fmt.Fprintf(w, "target %s: cgo %s (%s)\n", r.Target, onOff(r.Enabled), r.Reason)
 	if r.Enabled && r.Compiler != "" {
 		status := "found"

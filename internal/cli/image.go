@@ -5,8 +5,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/weldgo/weld/internal/builder"
-	"github.com/weldgo/weld/internal/gobuild"
+	"github.com/weldgo/weld/internal/pipeline"
+	"github.com/weldgo/weld/internal/publish"
 	"github.com/weldgo/weld/internal/spec"
 	"github.com/weldgo/weld/internal/target"
 )
@@ -16,7 +16,7 @@ func newImageCmd() *cobra.Command {
 	var outDir string
 	var noCache bool
 	var targets []string
-	var out builder.ImageOptions
+	var out publish.Destinations
 	cmd := &cobra.Command{
 		Use:   "image [-f weld.yaml] [--target linux/ARCH]... [--layout DIR | --tarball FILE | --push REF]",
 		Short: "Build an OCI image of the composition, without Docker",
@@ -57,7 +57,7 @@ destination ("layout DIR", "tarball FILE", "pushed REPO@DIGEST").`,
 			if o.Targets, err = imageTargets(s, targets); err != nil {
 				return err
 			}
-			res, err := builder.BuildImage(cmd.Context(), o, out)
+			res, err := pipeline.BuildImage(cmd.Context(), o, out)
 			if err != nil {
 				return err
 			}
@@ -89,7 +89,7 @@ destination ("layout DIR", "tarball FILE", "pushed REPO@DIGEST").`,
 // imageTargets returns the targets weld image builds: names (all meaning
 // the manifest's Linux targets), or by default the manifest's Linux
 // targets, or the host. Images are Linux only.
-func imageTargets(s *spec.Spec, names []string) ([]gobuild.Target, error) {
+func imageTargets(s *spec.Spec, names []string) ([]target.Target, error) {
 	return target.Select(target.Selection{
 		Requested: names, Manifest: s.TargetNames(), Default: target.Host(),
 		Only:     func(t target.Target) bool { return t.OS == "linux" },

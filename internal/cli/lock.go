@@ -5,7 +5,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/weldgo/weld/internal/builder"
+	"github.com/weldgo/weld/internal/lockpolicy"
+	"github.com/weldgo/weld/internal/pipeline"
 )
 
 func newLockCmd() *cobra.Command {
@@ -19,7 +20,7 @@ module of the build list with its go.sum hashes, and a content hash of each
 local module. Entries that did not change keep their locked versions.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return openWithLock(cmd, &cf, builder.LockRelock, nil)
+			return openWithLock(cmd, &cf, lockpolicy.Relock, nil)
 		},
 	}
 	cf.register(cmd.Flags())
@@ -36,14 +37,14 @@ named) to the newest version their manifest version allows (for example
 latest, or v1 for the newest v1.x.y), rewrites weld.lock and prints
 "module old → new" for every module that changed.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return openWithLock(cmd, &cf, builder.LockUpdate, args)
+			return openWithLock(cmd, &cf, lockpolicy.Update, args)
 		},
 	}
 	cf.register(cmd.Flags())
 	return cmd
 }
 
-func openWithLock(cmd *cobra.Command, cf *composeFlags, mode builder.LockMode, update []string) error {
+func openWithLock(cmd *cobra.Command, cf *composeFlags, mode lockpolicy.Mode, update []string) error {
 	s, err := cf.load()
 	if err != nil {
 		return err
@@ -53,7 +54,7 @@ func openWithLock(cmd *cobra.Command, cf *composeFlags, mode builder.LockMode, u
 	}
 	o := cf.options(s, cmd.ErrOrStderr())
 	o.LockMode, o.Update = mode, update
-	sess, err := builder.Open(cmd.Context(), o)
+	sess, err := pipeline.Open(cmd.Context(), o)
 	if err != nil {
 		return err
 	}

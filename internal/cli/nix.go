@@ -5,8 +5,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/weldgo/weld/internal/builder"
 	"github.com/weldgo/weld/internal/nix"
+	"github.com/weldgo/weld/internal/pipeline"
 )
 
 func newNixCmd() *cobra.Command {
@@ -69,7 +69,7 @@ add to it.`,
 			for _, t := range skipped {
 				o.Steps.Note(fmt.Sprintf("target %s is left out of the flake, which builds Linux systems only", t))
 			}
-			sess, err := builder.Open(cmd.Context(), o)
+			sess, err := pipeline.Open(cmd.Context(), o)
 			if err != nil {
 				return err
 			}

@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/weldgo/weld/internal/atomicfile"
+	"github.com/weldgo/weld/internal/pipeline"
 )
 
 func newRunCmd() *cobra.Command {
@@ -37,7 +38,7 @@ that directory as a local plugin: the plugin author's edit-and-run loop.`,
 			}
 			defer os.RemoveAll(tmp)
 			o.OutDir, o.NoPackages = tmp, true
-			arts, err := buildAll(cmd, o)
+			arts, err := pipeline.Build(cmd.Context(), o)
 			if err != nil {
 				return err
 			}

@@ -5,8 +5,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/weldgo/weld/internal/builder"
 	"github.com/weldgo/weld/internal/export"
+	"github.com/weldgo/weld/internal/pipeline"
 	"github.com/weldgo/weld/internal/target"
 )
 
@@ -38,7 +38,7 @@ directory, and the project's own directories, and changes nothing then.`,
 				return fmt.Errorf("vendoring: %w", err)
 			}
 			o := cf.options(s, cmd.ErrOrStderr())
-			sess, err := builder.Open(cmd.Context(), o)
+			sess, err := pipeline.Open(cmd.Context(), o)
 			if err != nil {
 				return err
 			}

@@ -5,7 +5,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/weldgo/weld/internal/builder"
+	"github.com/weldgo/weld/internal/pipeline"
 )
 
 func newWhyCmd() *cobra.Command {
@@ -22,7 +22,7 @@ and each plugin that lead to the selected version.`,
 			if err != nil {
 				return err
 			}
-			sess, err := builder.Open(cmd.Context(), cf.options(s, cmd.ErrOrStderr()))
+			sess, err := pipeline.Open(cmd.Context(), cf.options(s, cmd.ErrOrStderr()))
 			if err != nil {
 				return err
 			}

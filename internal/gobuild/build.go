@@ -13,9 +13,6 @@ import (
 	"github.com/weldgo/weld/internal/target"
 )
 
-// Target is the platform a build is for; internal/target describes it.
-type Target = target.Target
-
 // Request is one go build of a composed main package.
 type Request struct {
 	// Dir is the module directory go build runs in.
@@ -29,7 +26,7 @@ type Request struct {
 	Overlay bool
 	// ScratchDir holds the overlay files and the temporary output.
 	ScratchDir string
-	Target     Target
+	Target     target.Target
 	Tags       []string
 	Ldflags    string
 	// Env is extra environment (build.env, CGO_ENABLED, CC, ...).

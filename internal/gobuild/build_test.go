@@ -12,6 +12,8 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/weldgo/weld/internal/target"
 )
 
 func TestWriteOverlay(t *testing.T) {
@@ -107,7 +109,7 @@ func TestBuildWithOverlay(t *testing.T) {
 	}
 	out := filepath.Join(t.TempDir(), "dist", "app")
 	r := &Runner{Go: goCmd, Env: append(os.Environ(), "GOFLAGS=", "GOWORK=off", "CGO_ENABLED=0", "GOTOOLCHAIN=local")}
-	host := Target{OS: runtime.GOOS, Arch: runtime.GOARCH}
+	host := target.Target{OS: runtime.GOOS, Arch: runtime.GOARCH}
 	req := Request{
 		Dir:     app,
 		Package: "example.com/app",

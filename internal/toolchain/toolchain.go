@@ -1,4 +1,10 @@
-package builder
+// Package toolchain is the stage between the composition and the compile:
+// for a target and the manifest's settings it finds the C compiler,
+// assembles and pins the target's Debian sysroot, checks the C libraries
+// the composition needs, and gives go build its cgo environment and a
+// fingerprint of the C side. It also says where a target's shared
+// libraries and DLLs are, for the packaging and image stages.
+package toolchain
 
 import (
 	"context"
@@ -6,14 +12,44 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 
+	"github.com/weldgo/weld/internal/cdeps"
 	"github.com/weldgo/weld/internal/gobuild"
+	"github.com/weldgo/weld/internal/lock"
+	"github.com/weldgo/weld/internal/progress"
 	"github.com/weldgo/weld/internal/spec"
+	"github.com/weldgo/weld/internal/sysroot"
 	"github.com/weldgo/weld/internal/target"
 )
 
-// cToolchain is how C code is compiled for a target.
-type cToolchain struct {
+// Resolver finds the C toolchain of each target of one build, and
+// remembers what it asked, so that checking, fingerprinting and packaging
+// a target run each tool once. It is safe for concurrent use.
+type Resolver struct {
+	Spec  *spec.Spec
+	Go    gobuild.GoCommand
+	Steps *progress.Steps
+	// Pinned returns the sysroot weld.lock pins for a target, if any;
+	// a sysroot is assembled from those packages when its request is the
+	// same. Nil means nothing is pinned (weld update).
+	Pinned func(target string) (lock.Sysroot, bool)
+
+	mu         sync.Mutex
+	toolchains map[target.Target]*Toolchain
+	roots      map[target.Target]*sysroot.Sysroot
+	assembled  []lock.Sysroot
+	cdeps      map[target.Target]*CReport
+	libraries  map[string]cdeps.Library
+	compilers  map[string]string
+	// building serialises sysroot assembly: two targets may share a
+	// download, and the lock records each once.
+	building sync.Mutex
+}
+
+// Toolchain is how C code is compiled for a target.
+type Toolchain struct {
+	Target  target.Target
 	CC, CXX string
 	// Env is what cgo and pkg-config need: CC, CXX, CGO_* and PKG_CONFIG_*.
 	Env []string
@@ -23,20 +59,40 @@ type cToolchain struct {
 	Cross bool
 	// Settings are the manifest's settings for the target.
 	Settings spec.TargetEntry
+	// Sysroot is the target's Debian sysroot, if it has one.
+	Sysroot *sysroot.Sysroot
 }
 
-// toolchainFor finds the C toolchain for t: the manifest's override, the
-// host compiler for the host target, or Debian's cross compiler, with the
-// target's sysroot when it has one.
-func (s *Session) toolchainFor(ctx context.Context, t gobuild.Target) cToolchain {
-	settings := s.opts.Spec.TargetSettings(t.String())
-	tc := cToolchain{Settings: settings, Cross: t != target.Host()}
-	base := append([]string(nil), s.opts.Spec.Build.Env...)
+// For returns the C toolchain for t, finding it once: the manifest's
+// override, the host compiler for the host target, or Debian's cross
+// compiler, with the target's sysroot when it has one. A toolchain that
+// cannot be used says why in Problem.
+func (r *Resolver) For(ctx context.Context, t target.Target) Toolchain {
+	r.mu.Lock()
+	tc, ok := r.toolchains[t]
+	r.mu.Unlock()
+	if ok {
+		return *tc
+	}
+	found := r.find(ctx, t)
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.toolchains == nil {
+		r.toolchains = map[target.Target]*Toolchain{}
+	}
+	r.toolchains[t] = &found
+	return found
+}
+
+func (r *Resolver) find(ctx context.Context, t target.Target) Toolchain {
+	settings := r.Spec.TargetSettings(t.String())
+	tc := Toolchain{Target: t, Settings: settings, Cross: t != target.Host()}
+	base := append([]string(nil), r.Spec.Build.Env...)
 	switch {
 	case settings.CC != "":
 		tc.CC, tc.CXX = settings.CC, settings.CXX
 	case !tc.Cross:
-		tc.CC = cCompiler(append(append([]string(nil), s.opts.Go.Environ()...), base...))
+		tc.CC = cCompiler(append(append([]string(nil), r.Go.Environ()...), base...))
 		tc.CXX = strings.Replace(tc.CC, "gcc", "g++", 1)
 	default:
 		f, _ := t.Facts()
@@ -69,7 +125,8 @@ func (s *Session) toolchainFor(ctx context.Context, t gobuild.Target) cToolchain
 	cppflags, ldflags := "", settings.CgoLdflags
 	pcEnv := pkgConfigEnv(tc, settings)
 	if tc.Problem == "" {
-		sr, err := s.sysrootFor(ctx, t)
+		sr, err := r.Sysroot(ctx, t)
+		tc.Sysroot = sr
 		switch {
 		case err != nil:
 			tc.Problem = err.Error()
@@ -101,7 +158,7 @@ func (s *Session) toolchainFor(ctx context.Context, t gobuild.Target) cToolchain
 // pkgConfigEnv points pkg-config at the target's libraries. For a cross
 // target it never falls back to the host's: a host library would pass the
 // check and then fail to link, or worse, link the wrong architecture.
-func pkgConfigEnv(tc cToolchain, st spec.TargetEntry) []string {
+func pkgConfigEnv(tc Toolchain, st spec.TargetEntry) []string {
 	switch {
 	case st.PkgConfigPath != "":
 		env := []string{"PKG_CONFIG_LIBDIR=" + st.PkgConfigPath, "PKG_CONFIG_PATH="}

@@ -1,4 +1,4 @@
-package builder
+package build
 
 import (
 	"context"
@@ -9,13 +9,25 @@ import (
 
 	"github.com/weldgo/weld/internal/export"
 	"github.com/weldgo/weld/internal/gobuild"
+	"github.com/weldgo/weld/internal/progress"
 	"github.com/weldgo/weld/internal/spec"
 	"github.com/weldgo/weld/internal/target"
 )
 
-// BuildVendored builds a directory written by Vendor with -mod=vendor and
-// no network: GOPROXY=off, so a missing file is an error, not a download.
-func BuildVendored(ctx context.Context, o Options, dir string) ([]Artifact, error) {
+// Vendored says what to build from a directory written by weld vendor.
+type Vendored struct {
+	Go      gobuild.GoCommand
+	Steps   *progress.Steps
+	Dir     string
+	OutDir  string
+	Targets []target.Target
+}
+
+// Build builds the vendored composition for every target, with
+// -mod=vendor and no network: GOPROXY=off, so a missing file is an error,
+// not a download.
+func (v Vendored) Build(ctx context.Context) ([]Binary, error) {
+	dir := v.Dir
 	data, err := os.ReadFile(filepath.Join(dir, export.VendorInfoFile))
 	if err != nil {
 		return nil, fmt.Errorf("%s is not a weld vendor directory (no %s); write one with weld vendor: %w", dir, export.VendorInfoFile, err)
@@ -38,8 +50,8 @@ func BuildVendored(ctx context.Context, o Options, dir string) ([]Artifact, erro
 		return nil, err
 	}
 	defer os.RemoveAll(scratch)
-	var out []Artifact
-	for _, t := range o.Targets {
+	var out []Binary
+	for _, t := range v.Targets {
 		cgo := "0"
 		if info.Cgo {
 			if t != target.Host() {
@@ -47,16 +59,16 @@ func BuildVendored(ctx context.Context, o Options, dir string) ([]Artifact, erro
 			}
 			cgo = "1"
 		}
-		a := artifactAt(outDirOf(o), info.Name, t)
+		bin := Binary{Target: t, Path: Path(v.OutDir, info.Name, t), Cgo: info.Cgo}
 		env := append(append([]string(nil), info.Env...), "CGO_ENABLED="+cgo, "GOPROXY=off", "GOFLAGS=-mod=vendor")
-		done := o.Steps.Start("compiling", t.String()+" (vendored)")
-		err := o.Go.Build(ctx, gobuild.Request{Dir: absDir, Package: info.Main, ScratchDir: scratch, Target: t,
-			Tags: info.Tags, Ldflags: info.Ldflags, Env: env, Output: a.Path, ModFlag: "-mod=vendor"})
+		done := v.Steps.Start("compiling", t.String()+" (vendored)")
+		err := v.Go.Build(ctx, gobuild.Request{Dir: absDir, Package: info.Main, ScratchDir: scratch, Target: t,
+			Tags: info.Tags, Ldflags: info.Ldflags, Env: env, Output: bin.Path, ModFlag: "-mod=vendor"})
 		done()
 		if err != nil {
 			return nil, fmt.Errorf("building %s from %s: %w", t, dir, err)
 		}
-		out = append(out, a)
+		out = append(out, bin)
 	}
 	return out, nil
 }

@@ -1,4 +1,7 @@
-package builder
+// Package progress prints what a build is doing: one line per step, warnings
+// and notes. Every stage reports through it, so that the output of a
+// command comes from one place.
+package progress
 
 import (
 	"fmt"
@@ -15,8 +18,8 @@ type Steps struct {
 	now func() time.Time
 }
 
-// NewSteps returns a Steps printing to w.
-func NewSteps(w io.Writer) *Steps { return &Steps{w: w, now: time.Now} }
+// New returns a Steps printing to w.
+func New(w io.Writer) *Steps { return &Steps{w: w, now: time.Now} }
 
 // Start begins a step; calling the returned function ends it and prints
 // its line.

@@ -1,4 +1,4 @@
-package builder
+package image
 
 import (
 	"encoding/json"
@@ -11,13 +11,14 @@ import (
 
 	"github.com/weldgo/weld/internal/compose"
 	"github.com/weldgo/weld/internal/spec"
+	"github.com/weldgo/weld/internal/target"
 )
 
-// imageLabels are the org.opencontainers.image.* labels weld knows, the
+// labels are the org.opencontainers.image.* labels weld knows, the
 // composition the target's binary was built from (what it records), then
 // the manifest's labels, which win.
-func (s *Session) imageLabels(comp *compose.Composition, a Artifact, img *spec.ImageOutput, created time.Time) (map[string]string, error) {
-	sp := s.opts.Spec
+func (ib *Builder) labels(t target.Target) (map[string]string, error) {
+	sp, img, created := ib.Spec, ib.Settings, ib.Created
 	l := map[string]string{
 		"org.opencontainers.image.title":   sp.Name,
 		"org.opencontainers.image.created": created.UTC().Format(time.RFC3339),
@@ -32,7 +33,7 @@ func (s *Session) imageLabels(comp *compose.Composition, a Artifact, img *spec.I
 		set("org.opencontainers.image.description", d.Description)
 		set("org.opencontainers.image.url", d.Homepage)
 	}
-	c, err := comp.ForTarget(a.Target.String())
+	c, err := ib.Comp.ForTarget(t.String())
 	if err != nil {
 		return nil, err
 	}
@@ -73,8 +74,8 @@ func sourceURL(modPath string) string {
 	return ""
 }
 
-// imageOutput is the manifest's image section with its defaults.
-func imageOutput(sp *spec.Spec) *spec.ImageOutput {
+// Settings is the manifest's image section with its defaults.
+func Settings(sp *spec.Spec) *spec.ImageOutput {
 	img := spec.ImageOutput{}
 	if sp.Outputs.Image != nil {
 		img = *sp.Outputs.Image
@@ -91,8 +92,9 @@ func imageOutput(sp *spec.Spec) *spec.ImageOutput {
 	return &img
 }
 
-// imageTags are the manifest's tags, or latest and the version.
-func imageTags(img *spec.ImageOutput, sp *spec.Spec) ([]string, error) {
+// Tags are the manifest's tags, or latest and the version, each checked
+// to make a valid reference with the image's name.
+func Tags(img *spec.ImageOutput, sp *spec.Spec) ([]string, error) {
 	tags := img.Tags
 	if len(tags) == 0 {
 		tags = []string{"latest"}

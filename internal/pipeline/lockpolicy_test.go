@@ -1,4 +1,4 @@
-package builder
+package pipeline
 
 import (
 	"bytes"
@@ -13,6 +13,8 @@ import (
 
 	"github.com/weldgo/weld/internal/gobuild"
 	"github.com/weldgo/weld/internal/lock"
+	"github.com/weldgo/weld/internal/lockpolicy"
+	"github.com/weldgo/weld/internal/progress"
 	"github.com/weldgo/weld/internal/spec"
 	"github.com/weldgo/weld/internal/target"
 )
@@ -124,9 +126,9 @@ func project(t *testing.T, lockGo string) (*spec.Spec, func()) {
 	return s, edit
 }
 
-func options(s *spec.Spec, g gobuild.GoCommand, mode LockMode, log io.Writer) Options {
-	return Options{Spec: s, Go: g, OutDir: filepath.Join(s.Dir, "dist"), Targets: []gobuild.Target{target.Host()},
-		Steps: NewSteps(log), LockMode: mode, NoCache: true}
+func options(s *spec.Spec, g gobuild.GoCommand, mode lockpolicy.Mode, log io.Writer) Options {
+	return Options{Spec: s, Go: g, OutDir: filepath.Join(s.Dir, "dist"), Targets: []target.Target{target.Host()},
+		Steps: progress.New(log), LockMode: mode, NoCache: true}
 }
 
 func TestLockPolicyDecidesBeforeAnyGoCommand(t *testing.T) {
@@ -148,7 +150,7 @@ func TestLockPolicyDecidesBeforeAnyGoCommand(t *testing.T) {
 			}
 			g := newFakeGo("go1.26.8", "auto")
 			before, _ := os.ReadFile(filepath.Join(s.Dir, lock.FileName))
-			_, err := Build(context.Background(), options(s, g, LockFrozen, io.Discard))
+			_, err := Build(context.Background(), options(s, g, lockpolicy.Frozen, io.Discard))
 			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 				t.Fatalf("Build error = %v, want one containing %q", err, tt.wantErr)
 			}
@@ -172,7 +174,7 @@ func TestLockedToolchainSwitch(t *testing.T) {
 	// GOTOOLCHAIN=local forbids the switch: one error, no go command.
 	s, _ := project(t, "go1.26.99")
 	g := newFakeGo("go1.26.8", "local")
-	_, err := Build(context.Background(), options(s, g, LockFrozen, io.Discard))
+	_, err := Build(context.Background(), options(s, g, lockpolicy.Frozen, io.Discard))
 	if err == nil || !strings.Contains(err.Error(), "weld.lock pins go1.26.99, but the go command is go1.26.8 and GOTOOLCHAIN=local forbids switching") {
 		t.Fatalf("Build error = %v, want the GOTOOLCHAIN=local refusal", err)
 	}
@@ -185,14 +187,11 @@ func TestLockedToolchainSwitch(t *testing.T) {
 	s, _ = project(t, "go1.26.99")
 	g = newFakeGo("go1.26.8", "auto")
 	var log bytes.Buffer
-	sess, err := newSession(options(s, g, LockFrozen, &log))
+	sess, err := start(context.Background(), options(s, g, lockpolicy.Frozen, &log))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer sess.Close()
-	if _, _, err := sess.prepareLock(context.Background()); err != nil {
-		t.Fatal(err)
-	}
 	if got := sess.opts.Go.Getenv("GOTOOLCHAIN"); got != "go1.26.99" {
 		t.Errorf("the session's go command has GOTOOLCHAIN=%q, want go1.26.99", got)
 	}

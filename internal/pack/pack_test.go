@@ -1,4 +1,4 @@
-package builder
+package pack
 
 import (
 	"context"
@@ -7,8 +7,11 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/weldgo/weld/internal/build"
 	"github.com/weldgo/weld/internal/gobuild"
 	"github.com/weldgo/weld/internal/spec"
+	"github.com/weldgo/weld/internal/target"
+	"github.com/weldgo/weld/internal/toolchain"
 )
 
 // TestStoppedBuildWritesNoPackage packages a binary after the build was
@@ -23,27 +26,26 @@ func TestStoppedBuildWritesNoPackage(t *testing.T) {
 	if err := os.WriteFile(bin, []byte("#!/bin/sh\n"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	s := &Session{opts: Options{
-		Spec:   &spec.Spec{Name: "app", Outputs: spec.Outputs{Archive: true}},
-		Go:     &gobuild.Runner{Env: []string{}},
-		OutDir: out,
-	}}
-	arts := []Artifact{{Target: gobuild.Target{OS: "linux", Arch: "amd64"}, Path: bin}}
+	sp := &spec.Spec{Name: "app", Outputs: spec.Outputs{Archive: true}}
+	w := &Writer{Spec: sp, OutDir: out, MTime: DefaultEpoch,
+		Tools: &toolchain.Resolver{Spec: sp, Go: &gobuild.Runner{Env: []string{}}}}
+	bins := []build.Binary{{Target: target.Target{OS: "linux", Arch: "amd64"}, Path: bin}}
 
 	// Packaging works while the build runs...
-	if err := s.packageAll(context.Background(), arts); err != nil || len(arts[0].Packages) != 1 {
-		t.Fatalf("packaging: %v, %v", arts[0].Packages, err)
+	pkgs, err := All(context.Background(), w, bins)
+	if err != nil || len(pkgs[0]) != 1 {
+		t.Fatalf("packaging: %v, %v", pkgs, err)
 	}
-	if err := os.Remove(arts[0].Packages[0]); err != nil {
+	if err := os.Remove(pkgs[0][0]); err != nil {
 		t.Fatal(err)
 	}
 	// ...and stops once the build was stopped, at every step.
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if err := s.packageAll(ctx, arts); !errors.Is(err, context.Canceled) {
-		t.Errorf("packageAll after the build was stopped: %v, want context.Canceled", err)
+	if _, err := All(ctx, w, bins); !errors.Is(err, context.Canceled) {
+		t.Errorf("packing after the build was stopped: %v, want context.Canceled", err)
 	}
-	if _, err := s.writeArchive(ctx, arts[0], defaultEpoch); !errors.Is(err, context.Canceled) {
+	if _, err := w.writeArchive(ctx, bins[0], DefaultEpoch); !errors.Is(err, context.Canceled) {
 		t.Errorf("writeArchive after the build was stopped: %v, want context.Canceled", err)
 	}
 	entries, _ := os.ReadDir(out)

@@ -1,0 +1,78 @@
+package pack
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+
+	"github.com/weldgo/weld/internal/build"
+	"github.com/weldgo/weld/internal/outcache"
+	"github.com/weldgo/weld/internal/progress"
+)
+
+// Cached reuses the packages of a binary from weld's cache. Packages
+// depend only on the binary (named by its output key), the outputs
+// settings, the time and the C side: when all match, they are copied from
+// the cache, each file checked against its recorded sha256.
+type Cached struct {
+	Inner  *Writer
+	Store  *outcache.Store
+	Report *outcache.Reporter
+	Steps  *progress.Steps
+}
+
+// Pack returns b's packages from the cache, or writes and stores them.
+// A binary with no output key is packed and not stored.
+func (c *Cached) Pack(ctx context.Context, b build.Binary) ([]string, error) {
+	w := c.Inner
+	if !w.Wanted() {
+		return nil, nil
+	}
+	if b.Key == "" || c.Store == nil {
+		return w.Pack(ctx, b)
+	}
+	out := w.Spec.Outputs
+	deb := ""
+	if out.Deb != nil {
+		deb = fmt.Sprintf("%q %q %q %q %q", out.Deb.Package, out.Deb.Maintainer, out.Deb.Description, out.Deb.Homepage, out.Deb.Section)
+	}
+	key := outcache.Key("weld packages v1", b.Key, fmt.Sprint(out.Archive), deb,
+		w.Spec.Version, w.MTime.String(), w.Tools.Fingerprint(ctx, b.Target, nil))
+	what := "the packages of " + b.Target.String()
+	if paths, ok := c.fromCache(ctx, key, what); ok {
+		return paths, nil
+	}
+	paths, err := w.Pack(ctx, b)
+	if err != nil {
+		return nil, err
+	}
+	if err := c.Store.PutFiles(key, paths); err != nil {
+		c.Steps.Warn(fmt.Sprintf("caching packages of %s: %v", b.Target, err))
+	} else {
+		c.Report.Stored(key, what)
+	}
+	return paths, nil
+}
+
+// fromCache copies the packages stored under key into the output
+// directory.
+func (c *Cached) fromCache(ctx context.Context, key, what string) ([]string, bool) {
+	entry, names, err := c.Store.GetFiles(key)
+	if err != nil {
+		c.Report.ReadFailed(err, key, what)
+		return nil, false
+	}
+	var paths []string
+	for _, name := range names {
+		if ctx.Err() != nil {
+			return nil, false // stopped: the caller reports it
+		}
+		p := filepath.Join(c.Inner.OutDir, name)
+		if err := entry.CopyOut(name, p, 0o644); err != nil {
+			c.Report.ReadFailed(err, key, what)
+			return nil, false
+		}
+		paths = append(paths, p)
+	}
+	return paths, true
+}

@@ -1,0 +1,84 @@
+package pipeline
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/weldgo/weld/internal/image"
+	"github.com/weldgo/weld/internal/pack"
+	"github.com/weldgo/weld/internal/publish"
+)
+
+// ImageResult is what BuildImage made and where it went.
+type ImageResult struct {
+	Images []image.Built
+	Index  string   // the index's digest when there are several images
+	Wrote  []string // "layout DIR", "tarball FILE", "pushed REPO@DIGEST"
+}
+
+// BuildImage builds the composition for o.Targets, as Build does, makes
+// an OCI image of each binary (an image index when there are several),
+// and publishes it to dest.
+func BuildImage(ctx context.Context, o Options, dest publish.Destinations) (*ImageResult, error) {
+	for _, t := range o.Targets {
+		if t.OS != "linux" {
+			return nil, fmt.Errorf("building image for %s: images are built for Linux targets only", t)
+		}
+	}
+	settings := image.Settings(o.Spec)
+	tags, err := image.Tags(settings, o.Spec)
+	if err != nil {
+		return nil, err
+	}
+	dest.Spec, dest.OutDir = o.Spec, o.outDir()
+	if err := dest.Check(o.Targets); err != nil {
+		return nil, err
+	}
+	s, err := start(ctx, o)
+	if err != nil {
+		return nil, err
+	}
+	defer s.Close()
+	defer s.outputs.Wait()
+	// The binaries are built, and packed, as weld build does.
+	bins, err := s.binaries(ctx)
+	if err == nil {
+		_, err = s.pack(ctx, bins)
+	}
+	if err == nil {
+		err = ctx.Err()
+	}
+	if err != nil {
+		return nil, err
+	}
+	// The labels describe the composition the binaries were built from;
+	// after a build served from the cache it is restored.
+	if err := s.composition(ctx); err != nil {
+		return nil, err
+	}
+	if err := s.commitLock(); err != nil {
+		return nil, err
+	}
+	created, err := pack.Epoch(s.opts.Go.Getenv)
+	if err != nil {
+		return nil, err
+	}
+	ib := &image.Builder{Spec: o.Spec, Comp: s.Comp, Tools: s.tools, Steps: o.Steps,
+		Settings: settings, Created: created, Net: dest.Network()}
+	art, built, err := ib.All(ctx, bins)
+	if err != nil {
+		return nil, err
+	}
+	res := &ImageResult{Images: built}
+	if art.Index != nil {
+		d, err := art.Index.Digest()
+		if err != nil {
+			return nil, err
+		}
+		res.Index = d.String()
+	}
+	if res.Wrote, err = dest.Publish(ctx, art, settings.Name, tags); err != nil {
+		return nil, err
+	}
+	return res, nil
+}
