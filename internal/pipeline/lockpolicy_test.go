@@ -3,15 +3,14 @@ package pipeline
 import (
 	"bytes"
 	"context"
-	"errors"
 	"io"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/weldgo/weld/internal/gobuild"
+	"github.com/weldgo/weld/internal/gobuild/gobuildtest"
 	"github.com/weldgo/weld/internal/lock"
 	"github.com/weldgo/weld/internal/lockpolicy"
 	"github.com/weldgo/weld/internal/progress"
@@ -19,69 +18,8 @@ import (
 	"github.com/weldgo/weld/internal/target"
 )
 
-// fakeGo stands in for the go command: it knows its version and
-// GOTOOLCHAIN, and records every other command, which it refuses. Lock
-// policy must decide before any of them runs.
-type fakeGo struct {
-	version   string
-	toolchain string // go env GOTOOLCHAIN
-	env       []string
-	mu        *sync.Mutex
-	ran       *[]string
-}
-
-func newFakeGo(version, toolchain string) *fakeGo {
-	return &fakeGo{version: version, toolchain: toolchain, mu: &sync.Mutex{}, ran: new([]string)}
-}
-
-var errFake = errors.New("the fake go command runs nothing")
-
-func (f *fakeGo) record(what string) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	*f.ran = append(*f.ran, what)
-}
-
-func (f *fakeGo) Run(_ context.Context, c gobuild.Call) ([]byte, error) {
-	f.record("go " + strings.Join(c.Args, " "))
-	return nil, errFake
-}
-
-func (f *fakeGo) Build(_ context.Context, req gobuild.Request) error {
-	f.record("go build " + req.Package)
-	return errFake
-}
-
-func (f *fakeGo) Getenv(key string) string {
-	for i := len(f.env) - 1; i >= 0; i-- {
-		if k, v, _ := strings.Cut(f.env[i], "="); k == key {
-			return v
-		}
-	}
-	return ""
-}
-
-func (f *fakeGo) GoEnv(_ context.Context, key string) (string, error) {
-	if key == "GOTOOLCHAIN" {
-		return f.toolchain, nil
-	}
-	return f.Getenv(key), nil
-}
-
-func (f *fakeGo) Version(context.Context) (string, error) { return f.version, nil }
-func (f *fakeGo) Environ() []string                       { return f.env }
-func (f *fakeGo) Verbosity() io.Writer                    { return nil }
-
-func (f *fakeGo) With(env ...string) gobuild.GoCommand {
-	cp := *f
-	cp.env = append(append([]string(nil), f.env...), env...)
-	return &cp
-}
-
-func (f *fakeGo) commands() []string {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return append([]string(nil), *f.ran...)
+func newFakeGo(version, toolchain string) *gobuildtest.Fake {
+	return &gobuildtest.Fake{GoVersion: version, Toolchain: toolchain}
 }
 
 // project writes a manifest with a local app and, when lockGo is set, a
@@ -154,7 +92,7 @@ func TestLockPolicyDecidesBeforeAnyGoCommand(t *testing.T) {
 			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 				t.Fatalf("Build error = %v, want one containing %q", err, tt.wantErr)
 			}
-			if ran := g.commands(); len(ran) != 0 {
+			if ran := g.Commands(); len(ran) != 0 {
 				t.Errorf("go commands ran before the lock policy refused: %q", ran)
 			}
 			after, _ := os.ReadFile(filepath.Join(s.Dir, lock.FileName))
@@ -178,7 +116,7 @@ func TestLockedToolchainSwitch(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "weld.lock pins go1.26.99, but the go command is go1.26.8 and GOTOOLCHAIN=local forbids switching") {
 		t.Fatalf("Build error = %v, want the GOTOOLCHAIN=local refusal", err)
 	}
-	if ran := g.commands(); len(ran) != 0 {
+	if ran := g.Commands(); len(ran) != 0 {
 		t.Errorf("go commands ran: %q", ran)
 	}
 
