@@ -1,5 +1,6 @@
-// Package cli wires weld's commands. It parses flags and prints results;
-// the work is done by the builder, compose and inspect packages.
+// Package cli wires weld's commands. It parses flags, calls the stages
+// (through pipeline for the commands that build) and prints results; the
+// work is done in the stage packages.
 package cli
 
 import (
@@ -72,8 +73,10 @@ the targets you ship to.`,
 	return root
 }
 
-// runner returns the go command runner for a command's flags.
-func runner(verbose bool, stderr io.Writer) *gobuild.Runner {
+// goCommand returns the go command the stages run, for a command's
+// flags: the real one, with the process's environment. The CLI's unit
+// tests put a fake here.
+var goCommand = func(verbose bool, stderr io.Writer) gobuild.GoCommand {
 	r := &gobuild.Runner{Env: os.Environ()}
 	if verbose {
 		r.Verbose = stderr

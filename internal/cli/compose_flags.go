@@ -85,7 +85,7 @@ func (f *composeFlags) options(s *spec.Spec, stderr io.Writer) pipeline.Options 
 	return pipeline.Options{
 		LockMode:        mode,
 		Spec:            s,
-		Go:              runner(f.verbose, stderr),
+		Go:              goCommand(f.verbose, stderr),
 		AllowAppUpgrade: f.allowAppUpgrade,
 		KeepWork:        f.keepWork,
 		Steps:           progress.New(stderr),

@@ -12,6 +12,7 @@ import (
 	"github.com/weldgo/weld/internal/gobuild"
 	"github.com/weldgo/weld/internal/gobuild/gobuildtest"
 	"github.com/weldgo/weld/internal/lock"
+	"github.com/weldgo/weld/internal/lock/locktest"
 	"github.com/weldgo/weld/internal/lockpolicy"
 	"github.com/weldgo/weld/internal/progress"
 	"github.com/weldgo/weld/internal/spec"
@@ -26,40 +27,10 @@ func newFakeGo(version, toolchain string) *gobuildtest.Fake {
 // weld.lock for it made by that toolchain; edit then changes the app.
 func project(t *testing.T, lockGo string) (*spec.Spec, func()) {
 	t.Helper()
-	dir := t.TempDir()
-	files := map[string]string{
-		"weld.yaml":   "name: app\napp:\n  module: example.com/app\n  path: ./app\n",
-		"app/go.mod":  "module example.com/app\n\ngo 1.22\n",
-		"app/main.go": "package main\n\nfunc main() {}\n",
-	}
-	for name, content := range files {
-		p := filepath.Join(dir, name)
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if lockGo != "" {
-		h, err := lock.HashDir(filepath.Join(dir, "app"), "example.com/app")
-		if err != nil {
-			t.Fatal(err)
-		}
-		text := "weld-lock 2\ngo " + lockGo + "\napp example.com/app (local) path=./app\nlocal example.com/app ./app " + h +
-			"\nmodule example.com/app v0.0.0-00010101000000-000000000000\n"
-		if err := os.WriteFile(filepath.Join(dir, lock.FileName), []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	dir, edit := locktest.Project(t, lockGo)
 	s, err := spec.Load(filepath.Join(dir, "weld.yaml"))
 	if err != nil {
 		t.Fatal(err)
-	}
-	edit := func() {
-		if err := os.WriteFile(filepath.Join(dir, "app", "main.go"), []byte("package main\n\nfunc main() { println() }\n"), 0o644); err != nil {
-			t.Fatal(err)
-		}
 	}
 	return s, edit
 }
