@@ -38,7 +38,7 @@ type Options struct {
 	Nixpkgs   string
 	Systems   []System
 	Attrs     Attrs
-	// Start begins a progress step, as builder.Steps.Start.
+	// Start begins a progress step, as progress.Steps.Start.
 	Start func(name, detail string) (done func())
 	Warn  func(string)
 }
