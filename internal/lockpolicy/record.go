@@ -151,4 +151,3 @@ func (st *Policy) Commit(assembled []lock.Sysroot) error {
 	st.dirty, st.notes = false, nil
 	return nil
 }
-
