@@ -13,6 +13,12 @@ import (
 // copied from there; the composition is resolved only if some target is
 // not, so a build where nothing changed runs no go command but go env.
 func Build(ctx context.Context, o Options) ([]Artifact, error) {
+	return buildThen(ctx, o, nil)
+}
+
+// buildThen builds and packs as Build does, then runs then, if set, in
+// the same session: the stages after packaging are given its values.
+func buildThen(ctx context.Context, o Options, then func(*Session, []Artifact) error) ([]Artifact, error) {
 	s, err := start(ctx, o)
 	if err != nil {
 		return nil, err
@@ -25,7 +31,17 @@ func Build(ctx context.Context, o Options) ([]Artifact, error) {
 	if err != nil {
 		return nil, err
 	}
-	return s.pack(ctx, bins)
+	arts, err := s.pack(ctx, bins)
+	if err == nil {
+		err = ctx.Err()
+	}
+	if err == nil && then != nil {
+		err = then(s, arts)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return arts, nil
 }
 
 // binaries runs the stages up to the compile: the cache, then (for the

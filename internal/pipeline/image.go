@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/weldgo/weld/internal/build"
 	"github.com/weldgo/weld/internal/image"
 	"github.com/weldgo/weld/internal/pack"
 	"github.com/weldgo/weld/internal/publish"
@@ -34,50 +35,42 @@ func BuildImage(ctx context.Context, o Options, dest publish.Destinations) (*Ima
 	if err := dest.Check(o.Targets); err != nil {
 		return nil, err
 	}
-	s, err := start(ctx, o)
-	if err != nil {
-		return nil, err
-	}
-	defer s.Close()
-	defer s.outputs.Wait()
-	// The binaries are built, and packed, as weld build does.
-	bins, err := s.binaries(ctx)
-	if err == nil {
-		_, err = s.pack(ctx, bins)
-	}
-	if err == nil {
-		err = ctx.Err()
-	}
-	if err != nil {
-		return nil, err
-	}
-	// The labels describe the composition the binaries were built from;
-	// after a build served from the cache it is restored.
-	if err := s.composition(ctx); err != nil {
-		return nil, err
-	}
-	if err := s.commitLock(); err != nil {
-		return nil, err
-	}
-	created, err := pack.Epoch(s.opts.Go.Getenv)
-	if err != nil {
-		return nil, err
-	}
-	ib := &image.Builder{Spec: o.Spec, Comp: s.Comp, Tools: s.tools, Steps: o.Steps,
-		Settings: settings, Created: created, Net: dest.Network()}
-	art, built, err := ib.All(ctx, bins)
-	if err != nil {
-		return nil, err
-	}
-	res := &ImageResult{Images: built}
-	if art.Index != nil {
-		d, err := art.Index.Digest()
-		if err != nil {
-			return nil, err
+	res := &ImageResult{}
+	_, err = buildThen(ctx, o, func(s *Session, arts []Artifact) error {
+		// The labels describe the composition the binaries were built
+		// from; after a build served from the cache it is restored.
+		if err := s.composition(ctx); err != nil {
+			return err
 		}
-		res.Index = d.String()
-	}
-	if res.Wrote, err = dest.Publish(ctx, art, settings.Name, tags); err != nil {
+		if err := s.commitLock(); err != nil {
+			return err
+		}
+		created, err := pack.Epoch(s.opts.Go.Getenv)
+		if err != nil {
+			return err
+		}
+		bins := make([]build.Binary, len(arts))
+		for i, a := range arts {
+			bins[i] = a.Binary
+		}
+		ib := &image.Builder{Spec: o.Spec, Comp: s.Comp, Tools: s.tools, Steps: o.Steps,
+			Settings: settings, Created: created, Net: dest.Network()}
+		art, built, err := ib.All(ctx, bins)
+		if err != nil {
+			return err
+		}
+		res.Images = built
+		if art.Index != nil {
+			d, err := art.Index.Digest()
+			if err != nil {
+				return err
+			}
+			res.Index = d.String()
+		}
+		res.Wrote, err = dest.Publish(ctx, art, settings.Name, tags)
+		return err
+	})
+	if err != nil {
 		return nil, err
 	}
 	return res, nil
