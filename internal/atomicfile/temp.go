@@ -41,9 +41,10 @@ func MkdirTemp(dir, base string) (string, error) {
 	return os.MkdirTemp(dir, tempPrefix(base)+ownerToken+"-*")
 }
 
-// cleaned remembers the (dir, base) pairs this process has cleaned: a dead
-// writer's leftovers do not come back, so one look per process is enough,
-// and a directory such as /tmp or a cache area is not read on every write.
+// cleaned remembers the directories, and the (dir, base) pairs, this
+// process has cleaned: a dead writer's leftovers do not come back, so one
+// look per process is enough, and a directory such as /tmp or a cache area
+// is not read on every write.
 var cleaned sync.Map
 
 func cleanStaleOnce(dir, base string) {
@@ -58,20 +59,79 @@ func cleanStaleOnce(dir, base string) {
 // those of older weld versions; a failure to remove one is not an error,
 // since it only leaves garbage behind.
 func CleanStale(dir, base string) {
+	prefix := tempPrefix(base)
+	removeStale(dir, func(name string) (int, string, bool) {
+		rest, ok := strings.CutPrefix(name, prefix)
+		if !ok {
+			return 0, "", false
+		}
+		return parseOwner(rest)
+	})
+}
+
+// CleanStaleIn is CleanStale for the temporary names of every base in dir,
+// done once per process: for a directory of many outputs, such as a cache,
+// where a killed writer's leftovers must go even if the same name is never
+// written again.
+func CleanStaleIn(dir string) {
+	if _, done := cleaned.LoadOrStore(dir, true); !done {
+		removeStale(dir, tempOwner)
+	}
+}
+
+// removeStale removes the entries of dir that owner reads as temporary
+// names of an exited writer.
+func removeStale(dir string, owner func(name string) (pid int, start string, ok bool)) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		return
 	}
-	prefix := tempPrefix(base)
 	for _, e := range entries {
-		rest, ok := strings.CutPrefix(e.Name(), prefix)
-		if !ok {
-			continue
-		}
-		if pid, start, ok := parseOwner(rest); ok && !processAlive(pid, start) {
+		if pid, start, ok := owner(e.Name()); ok && !processAlive(pid, start) {
 			os.RemoveAll(filepath.Join(dir, e.Name()))
 		}
 	}
+}
+
+// Temps lists the temporary files and directories of base in dir,
+// whoever writes them, for callers that must leave them alone (such as a
+// copy of a tree that holds the destination).
+func Temps(dir, base string) []string {
+	entries, _ := os.ReadDir(dir)
+	var temps []string
+	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), tempPrefix(base)) {
+			temps = append(temps, filepath.Join(dir, e.Name()))
+		}
+	}
+	return temps
+}
+
+// TempName is the temporary name that process pid gives base, ending in
+// suffix instead of random digits. Tests use it to lay out the leftovers
+// of other writers, live or dead.
+func TempName(base string, pid int, suffix string) string {
+	return tempPrefix(base) + strconv.Itoa(pid) + "-" + processStart(pid) + "-" + suffix
+}
+
+// tempOwner reads the writer from a temporary name of any base: the
+// first ".tmp-" after a non-empty base that PID-START-... follows.
+func tempOwner(name string) (pid int, start string, ok bool) {
+	if !strings.HasPrefix(name, ".") {
+		return 0, "", false
+	}
+	const mark = ".tmp-"
+	for i := 2; i < len(name); i++ {
+		j := strings.Index(name[i:], mark)
+		if j < 0 {
+			break
+		}
+		i += j
+		if pid, start, ok := parseOwner(name[i+len(mark):]); ok {
+			return pid, start, true
+		}
+	}
+	return 0, "", false
 }
 
 // parseOwner reads PID-START-... from the tail of a temporary name.

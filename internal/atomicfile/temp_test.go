@@ -157,3 +157,88 @@ func TestCreateTempNamesThisProcess(t *testing.T) {
 		t.Errorf("directory holds %q, want %q", got, want)
 	}
 }
+
+func TestTempOwner(t *testing.T) {
+	tests := []struct {
+		name  string
+		pid   int
+		start string
+		ok    bool
+	}{
+		{".app.tmp-4242-987654-123", 4242, "987654", true},
+		{".app.tmp-4242-987654-123.old", 4242, "987654", true},
+		{".a.tar.gz.tmp-7-0-1", 7, "0", true},
+		{".x.tmp-y.tmp-7-11-1", 7, "11", true}, // a base holding ".tmp-"
+		{".0123abcd.tmp-4242-987654-1", 4242, "987654", true},
+		{"app.tmp-4242-987654-123", 0, "", false}, // not hidden: not weld's
+		{"..tmp-4242-987654-123", 0, "", false},   // no base
+		{".app.tmp-123456789", 0, "", false},      // an older weld's
+		{".app.old-4242-987654-1", 0, "", false},
+		{".tmp-4242-987654-1", 0, "", false},
+		{"", 0, "", false},
+	}
+	for _, tt := range tests {
+		pid, start, ok := tempOwner(tt.name)
+		if pid != tt.pid || start != tt.start || ok != tt.ok {
+			t.Errorf("tempOwner(%q) = %d, %q, %v; want %d, %q, %v", tt.name, pid, start, ok, tt.pid, tt.start, tt.ok)
+		}
+	}
+}
+
+// CleanStaleIn removes the stale temporary names of every base, and only
+// those.
+func TestCleanStaleIn(t *testing.T) {
+	dir := t.TempDir()
+	deadPid, deadStart := exitedPid(t)
+	livePid, liveStart := runningPid(t)
+	owned := func(base string, pid int, start, rand string) string {
+		return "." + base + ".tmp-" + strconv.Itoa(pid) + "-" + start + "-" + rand
+	}
+	stale := []string{
+		owned("0123abcd", deadPid, deadStart, "1"),
+		owned("app.tar.gz", deadPid, deadStart, "2.old"),
+	}
+	kept := []string{
+		"0123abcd",
+		owned("4567ef", livePid, liveStart, "3"),
+		owned("mine", os.Getpid(), processStart(os.Getpid()), "4"),
+		".app.tmp-123456789",
+		"notes.tmp-" + strconv.Itoa(deadPid) + "-" + deadStart + "-5",
+	}
+	for _, n := range append(append([]string(nil), stale...), kept...) {
+		if err := os.MkdirAll(filepath.Join(dir, n, "sub"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	CleanStaleIn(dir)
+	if got, want := entries(t, dir), entriesOf(kept); !reflect.DeepEqual(got, want) {
+		t.Errorf("after CleanStaleIn the directory holds\n%q\nwant\n%q", got, want)
+	}
+}
+
+func TestTempNameAndTemps(t *testing.T) {
+	dir := t.TempDir()
+	livePid, _ := runningPid(t)
+	mine, err := MkdirTemp(dir, "out")
+	if err != nil {
+		t.Fatal(err)
+	}
+	other := filepath.Join(dir, TempName("out", livePid, "1"))
+	for _, p := range []string{other, filepath.Join(dir, "out"), filepath.Join(dir, TempName("outer", livePid, "2"))} {
+		if err := os.Mkdir(p, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got := Temps(dir, "out")
+	sort.Strings(got)
+	if want := entriesOf([]string{mine, other}); !reflect.DeepEqual(got, want) {
+		t.Errorf("Temps = %q, want %q", got, want)
+	}
+	if pid, _, ok := tempOwner(filepath.Base(other)); !ok || pid != livePid {
+		t.Errorf("TempName %s does not name pid %d", filepath.Base(other), livePid)
+	}
+	CleanStale(dir, "out")
+	if _, err := os.Stat(other); err != nil {
+		t.Errorf("a live writer's TempName was taken for stale: %v", err)
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/weldgo/weld/internal/atomicfile"
 	"github.com/weldgo/weld/internal/export"
 	"github.com/weldgo/weld/internal/gobuild"
 	"github.com/weldgo/weld/internal/progress"
@@ -45,7 +46,7 @@ func (v Vendored) Build(ctx context.Context) ([]Binary, error) {
 	if err != nil {
 		return nil, err
 	}
-	scratch, err := os.MkdirTemp("", "weld-")
+	scratch, err := atomicfile.MkdirTemp(os.TempDir(), "weld-vendored")
 	if err != nil {
 		return nil, err
 	}

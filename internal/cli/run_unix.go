@@ -7,7 +7,8 @@ import (
 	"os/exec"
 	"os/signal"
 	"syscall"
-	"unsafe"
+
+	"golang.org/x/sys/unix"
 )
 
 // terminal is the terminal weld run shares with its program, if the
@@ -25,7 +26,7 @@ type terminal struct {
 // weld, then in the background, gets no copy of it. restore gives the
 // terminal back to weld's group once the program has exited.
 func startProgram(prog *exec.Cmd) (*terminal, error) {
-	t := &terminal{fd: int(os.Stdin.Fd()), weldGroup: syscall.Getpgrp()}
+	t := &terminal{fd: int(os.Stdin.Fd()), weldGroup: unix.Getpgrp()}
 	t.foreground = prog.Stdin == os.Stdin && terminalGroup(t.fd) == t.weldGroup
 	prog.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	if t.foreground {
@@ -44,20 +45,9 @@ func (t *terminal) restore() {
 // take makes group the terminal's foreground group. A background group may
 // do that only while it ignores SIGTTOU, which would otherwise stop it.
 func (t *terminal) take(group int) {
-	signal.Ignore(syscall.SIGTTOU)
-	defer signal.Reset(syscall.SIGTTOU)
-	g := int32(group)
-	syscall.Syscall(syscall.SYS_IOCTL, uintptr(t.fd), uintptr(syscall.TIOCSPGRP), uintptr(unsafe.Pointer(&g)))
-}
-
-// terminalGroup returns the foreground process group of the terminal fd,
-// or -1 if fd is not a terminal.
-func terminalGroup(fd int) int {
-	var group int32
-	if _, _, errno := syscall.Syscall(syscall.SYS_IOCTL, uintptr(fd), uintptr(syscall.TIOCGPGRP), uintptr(unsafe.Pointer(&group))); errno != 0 {
-		return -1
-	}
-	return int(group)
+	signal.Ignore(unix.SIGTTOU)
+	defer signal.Reset(unix.SIGTTOU)
+	unix.IoctlSetPointerInt(t.fd, unix.TIOCSPGRP, group)
 }
 
 // exitStatus is the program's exit code, or 128+N if signal N killed it,

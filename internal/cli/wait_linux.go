@@ -4,8 +4,8 @@ import (
 	"os"
 	"os/exec"
 	"os/signal"
-	"syscall"
-	"unsafe"
+
+	"golang.org/x/sys/unix"
 )
 
 // wait waits for the program to exit. A program in the terminal's
@@ -17,15 +17,15 @@ import (
 func (t *terminal) wait(prog *exec.Cmd) error {
 	pid := prog.Process.Pid
 	for t.foreground {
-		code, err := waitChild(pid, waitExited|waitStopped|waitNoWait)
-		if err == syscall.EINTR {
+		code, err := waitChild(pid, unix.WEXITED|unix.WSTOPPED|unix.WNOWAIT)
+		if err == unix.EINTR {
 			continue
 		}
 		if err != nil || code != childStopped {
 			break
 		}
 		// Take the stop report, leaving the program to Wait.
-		waitChild(pid, waitStopped|waitNoHang)
+		waitChild(pid, unix.WSTOPPED|unix.WNOHANG)
 		if shellCanContinue() {
 			t.take(t.weldGroup)
 			stopUntilContinued()
@@ -33,7 +33,7 @@ func (t *terminal) wait(prog *exec.Cmd) error {
 				t.take(pid) // fg: the program has the terminal again
 			}
 		}
-		syscall.Kill(-pid, syscall.SIGCONT)
+		unix.Kill(-pid, unix.SIGCONT)
 	}
 	return prog.Wait()
 }
@@ -43,9 +43,9 @@ func (t *terminal) wait(prog *exec.Cmd) error {
 // every thread, so weld waits for the SIGCONT.
 func stopUntilContinued() {
 	cont := make(chan os.Signal, 1)
-	signal.Notify(cont, syscall.SIGCONT)
+	signal.Notify(cont, unix.SIGCONT)
 	defer signal.Stop(cont)
-	syscall.Kill(0, syscall.SIGTSTP)
+	unix.Kill(0, unix.SIGTSTP)
 	<-cont
 }
 
@@ -54,40 +54,32 @@ func stopUntilContinued() {
 // Otherwise weld's group is orphaned, where the kernel ignores Ctrl-Z, and
 // so does weld: stopped, nobody would continue it.
 func shellCanContinue() bool {
-	parent := syscall.Getppid()
-	parentGroup, err := syscall.Getpgid(parent)
-	if err != nil || parentGroup == syscall.Getpgrp() {
+	parent := unix.Getppid()
+	parentGroup, err := unix.Getpgid(parent)
+	if err != nil || parentGroup == unix.Getpgrp() {
 		return false
 	}
 	return sessionOf(parent) == sessionOf(0)
 }
 
 func sessionOf(pid int) int {
-	sid, _, errno := syscall.RawSyscall(syscall.SYS_GETSID, uintptr(pid), 0, 0)
-	if errno != 0 {
+	sid, err := unix.Getsid(pid)
+	if err != nil {
 		return -1
 	}
-	return int(sid)
+	return sid
 }
 
-const (
-	waitStopped = 0x2       // WSTOPPED
-	waitExited  = 0x4       // WEXITED
-	waitNoHang  = 0x1       // WNOHANG
-	waitNoWait  = 0x1000000 // WNOWAIT
-	idPid       = 1         // P_PID
-
-	childStopped = 5 // CLD_STOPPED, in si_code
-)
+// childStopped is CLD_STOPPED, the si_code of a child stopped by a
+// signal (x/sys/unix does not name it).
+const childStopped = 5
 
 // waitChild is waitid(P_PID, pid, options) and returns the si_code of the
 // reported state change (0 if none).
 func waitChild(pid, options int) (code int32, err error) {
-	// siginfo_t is 128 bytes; si_code is the third int32.
-	var info [32]int32
-	_, _, errno := syscall.Syscall6(syscall.SYS_WAITID, idPid, uintptr(pid), uintptr(unsafe.Pointer(&info[0])), uintptr(options), 0, 0)
-	if errno != 0 {
-		return 0, errno
+	var info unix.Siginfo
+	if err := unix.Waitid(unix.P_PID, pid, &info, options, nil); err != nil {
+		return 0, err
 	}
-	return info[2], nil
+	return info.Code, nil
 }

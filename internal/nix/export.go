@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/weldgo/weld/internal/atomicfile"
 	"github.com/weldgo/weld/internal/cdeps"
 	"github.com/weldgo/weld/internal/compose"
 	"github.com/weldgo/weld/internal/gobuild"
@@ -91,7 +92,7 @@ func Export(ctx context.Context, o Options) (*Flake, error) {
 			continue
 		}
 		skip = append(skip, o)
-		tmps, _ := filepath.Glob(filepath.Join(filepath.Dir(o), "."+filepath.Base(o)+".tmp-*"))
+		tmps := atomicfile.Temps(filepath.Dir(o), filepath.Base(o))
 		skip = append(skip, tmps...)
 		if real, err := filepath.EvalSymlinks(filepath.Dir(o)); err == nil {
 			skip = append(skip, filepath.Join(real, filepath.Base(o)))

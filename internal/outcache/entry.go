@@ -221,11 +221,16 @@ func (w *entryWriter) writeFile(name string, data []byte) error {
 // it could not use it) or distrusted (--no-cache). When a concurrent build
 // stores the same key in between, its entry is kept: same key, same
 // content.
+//
+// The temporary directories are named for this process (atomicfile's
+// rule), so the first Put of a later run removes those that a killed
+// build left behind, for any key, and never those of a running build.
 func putEntry(parent, key string, fill func(w *entryWriter) error) error {
 	if err := os.MkdirAll(parent, 0o755); err != nil {
 		return err
 	}
-	tmp, err := os.MkdirTemp(parent, ".tmp-")
+	atomicfile.CleanStaleIn(parent)
+	tmp, err := atomicfile.MkdirTemp(parent, key)
 	if err != nil {
 		return err
 	}
@@ -244,7 +249,7 @@ func putEntry(parent, key string, fill func(w *entryWriter) error) error {
 	}
 	// Move the old entry aside (a reader that has it open keeps reading
 	// it), then put the new one in its place.
-	old, err := os.MkdirTemp(parent, ".old-")
+	old, err := atomicfile.MkdirTemp(parent, key)
 	if err != nil {
 		return err
 	}

@@ -183,29 +183,3 @@ func TestMarkerBeside(t *testing.T) {
 		t.Fatalf("a new directory under the old name: got %v", err)
 	}
 }
-
-// A run killed before it finished leaves its temporary directory; the
-// next run removes it, but never a live run's.
-func TestStaleTemporaryDirectories(t *testing.T) {
-	root := t.TempDir()
-	dir := filepath.Join(root, "out")
-	rule := Rule{Command: "weld vendor"}
-	dead := filepath.Join(root, ".out.tmp-123")
-	write(t, filepath.Join(dead, "half"), "x")
-	live, err := rule.Begin(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer live.Abort()
-	if _, err := os.Stat(dead); !os.IsNotExist(err) {
-		t.Fatalf("the dead run's directory is still there: %v", err)
-	}
-	other, err := rule.Begin(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer other.Abort()
-	if _, err := os.Stat(live.Tmp); err != nil {
-		t.Fatalf("a live run's directory was removed: %v", err)
-	}
-}

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 	"syscall"
 
 	"github.com/weldgo/weld/internal/atomicfile"
@@ -18,16 +17,13 @@ type Pending struct {
 	rule      Rule
 	dir, real string
 	done      bool
-	// release drops the lock that marks Tmp as a live run's.
-	release func()
 }
 
-// tmpPrefix starts the names of a directory's temporary siblings.
-func tmpPrefix(real string) string { return "." + filepath.Base(real) + ".tmp-" }
-
 // Begin checks that dir may be replaced and makes the empty temporary
-// sibling that the new content goes into. It also removes the temporary
-// siblings that runs killed before they finished left behind.
+// sibling that the new content goes into. Temporary siblings follow
+// atomicfile's rule: named for the process that writes them, so that
+// those of runs killed before they finished are removed here, and a
+// running one's never are.
 func (r Rule) Begin(dir string) (*Pending, error) {
 	real, err := r.target(dir)
 	if err != nil {
@@ -37,52 +33,27 @@ func (r Rule) Begin(dir string) (*Pending, error) {
 	if err := os.MkdirAll(parent, 0o755); err != nil {
 		return nil, err
 	}
-	// Under the parent's lock, no other run is between its two renames,
-	// and a new temporary directory is locked before anyone can see it.
-	unlock, locked := lockParent(parent)
+	// Under the parent's lock, no other run is between its two renames.
+	unlock, _ := lockParent(parent)
 	defer unlock()
 	if err := r.checkContent(dir, real, real); err != nil {
 		return nil, err
 	}
-	if locked {
-		// Without the lock, a live run's directory moved aside would
-		// look stale.
-		removeStale(real)
-	}
-	tmp, err := os.MkdirTemp(parent, tmpPrefix(real))
+	tmp, err := atomicfile.MkdirTemp(parent, filepath.Base(real))
 	if err != nil {
 		return nil, err
 	}
-	release, _ := tryLockDir(tmp)
 	if err := os.Chmod(tmp, 0o755); err != nil { // MkdirTemp makes it 0700
-		release()
 		os.Remove(tmp)
 		return nil, err
 	}
-	return &Pending{Tmp: tmp, rule: r, dir: dir, real: real, release: release}, nil
-}
-
-// removeStale deletes the temporary siblings of real whose writer is
-// gone: those that no live run holds locked.
-func removeStale(real string) {
-	entries, _ := os.ReadDir(filepath.Dir(real))
-	for _, e := range entries {
-		if !e.IsDir() || !strings.HasPrefix(e.Name(), tmpPrefix(real)) {
-			continue
-		}
-		stale := filepath.Join(filepath.Dir(real), e.Name())
-		if unlock, ok := tryLockDir(stale); ok {
-			os.RemoveAll(stale)
-			unlock()
-		}
-	}
+	return &Pending{Tmp: tmp, rule: r, dir: dir, real: real}, nil
 }
 
 // Abort removes the temporary directory of an uncommitted replacement.
 func (p *Pending) Abort() {
 	if p != nil && !p.done {
 		os.RemoveAll(p.Tmp)
-		p.release()
 		p.done = true
 	}
 }
@@ -109,6 +80,8 @@ func (p *Pending) Commit() error {
 	}
 	unlock, _ := lockParent(filepath.Dir(p.real))
 	defer unlock()
+	// Still a temporary name of this process, so the next run removes
+	// it should this one be killed before it has.
 	aside := p.Tmp + ".old"
 	for range maxSwaps {
 		moved := true
@@ -129,7 +102,6 @@ func (p *Pending) Commit() error {
 		err := os.Rename(p.Tmp, p.real)
 		if err == nil {
 			p.done = true
-			p.release()
 			if moved {
 				os.RemoveAll(aside)
 			}

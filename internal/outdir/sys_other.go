@@ -11,7 +11,3 @@ func dirID(fs.FileInfo) string { return "" }
 // lockDir does nothing here; Commit copes with races by checking what it
 // moved aside and retrying.
 func lockDir(string) (unlock func(), locked bool) { return func() {}, false }
-
-// tryLockDir cannot tell a live writer from a dead one here, so stale
-// temporary directories are left alone.
-func tryLockDir(string) (unlock func(), ok bool) { return func() {}, false }

@@ -9,11 +9,12 @@ import (
 	"os"
 	"path"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"time"
 
 	"pault.ag/go/debian/deb"
+
+	"github.com/weldgo/weld/internal/atomicfile"
 )
 
 // completeMarker exists in a sysroot only once it is fully extracted; it is
@@ -32,20 +33,18 @@ var usrMerged = []string{"bin", "sbin", "lib", "lib32", "lib64", "libx32"}
 // translations are a large part of some packages.
 var skipped = []string{"usr/share/doc", "usr/share/man", "usr/share/info", "usr/share/locale", "usr/share/lintian"}
 
-// build extracts the debs into a temporary tree and renames it to s.Dir.
-// Two builds of the same sysroot may race: each extracts into its own
-// temporary directory and the loser of the rename throws its copy away,
-// so a reader never sees a half-written tree.
-func build(s *Sysroot, debs []string, tmpRoot string, log func(string)) error {
+// build extracts the debs into a temporary tree beside s.Dir and renames
+// it to s.Dir. Two builds of the same sysroot may race: each extracts into
+// its own temporary directory and the loser of the rename throws its copy
+// away, so a reader never sees a half-written tree. The temporary tree is
+// named for this process (atomicfile's rule), so the next build removes it
+// if this one is killed.
+func build(s *Sysroot, debs []string, log func(string)) error {
 	start := time.Now()
-	if err := os.MkdirAll(tmpRoot, 0o755); err != nil {
-		return err
-	}
 	if err := os.MkdirAll(filepath.Dir(s.Dir), 0o755); err != nil {
 		return err
 	}
-	removeStale(tmpRoot)
-	tmp, err := os.MkdirTemp(tmpRoot, filepath.Base(s.Dir)+"-")
+	tmp, err := atomicfile.MkdirTemp(filepath.Dir(s.Dir), filepath.Base(s.Dir))
 	if err != nil {
 		return err
 	}
@@ -94,10 +93,6 @@ func build(s *Sysroot, debs []string, tmpRoot string, log func(string)) error {
 	return nil
 }
 
-// tmpTree is the name build gives a temporary tree: the sysroot's
-// directory name (ARCH-KEY) and MkdirTemp's random digits.
-var tmpTree = regexp.MustCompile(`^[a-z0-9]+-[0-9a-f]{24}-[0-9]+$`)
-
 // newTree prepares an empty sysroot: the root links of a merged /usr.
 func newTree(root string) error {
 	for _, d := range usrMerged {
@@ -106,23 +101,6 @@ func newTree(root string) error {
 		}
 	}
 	return nil
-}
-
-// removeStale deletes temporary trees of builds that died (a killed weld
-// leaves its half-extracted tree behind). A day is far longer than any
-// extraction, so a live build's tree is never touched; nor is anything
-// that build did not name, should $WELD_CACHE point at a directory with
-// other files in it.
-func removeStale(tmpRoot string) {
-	entries, _ := os.ReadDir(tmpRoot)
-	for _, e := range entries {
-		if !e.IsDir() || !tmpTree.MatchString(e.Name()) {
-			continue
-		}
-		if fi, err := e.Info(); err == nil && time.Since(fi.ModTime()) > 24*time.Hour {
-			os.RemoveAll(filepath.Join(tmpRoot, e.Name()))
-		}
-	}
 }
 
 // extractDeb writes a package's data.tar into root and its control files

@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"github.com/weldgo/weld/internal/artifact/deb"
 	"io"
 	"net/http"
 	"os"
@@ -14,6 +13,9 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/weldgo/weld/internal/artifact/deb"
+	"github.com/weldgo/weld/internal/atomicfile"
 )
 
 // fetcher downloads from one archive into a content-addressed cache.
@@ -117,6 +119,8 @@ func (f *fetcher) cached(ctx context.Context, urls []string, dir, ext string, si
 	if err := os.MkdirAll(filepath.Dir(dest), 0o755); err != nil {
 		return "", err
 	}
+	// Downloads that killed builds left, of this file or another.
+	atomicfile.CleanStaleIn(filepath.Dir(dest))
 	var err error
 	for i, url := range urls {
 		err = f.download(ctx, url, dest, size, sum, what, source)
@@ -158,7 +162,9 @@ func (f *fetcher) downloadOnce(ctx context.Context, url, dest string, size int64
 		return err
 	}
 	defer body.Close()
-	tmp, err := os.CreateTemp(filepath.Dir(dest), ".dl-*")
+	// Named for this process: the next download of the same file removes
+	// what a killed one left.
+	tmp, err := atomicfile.CreateTemp(filepath.Dir(dest), filepath.Base(dest))
 	if err != nil {
 		return err
 	}

@@ -27,6 +27,7 @@ import (
 	"strings"
 
 	"github.com/weldgo/weld/internal/artifact/deb"
+	"github.com/weldgo/weld/internal/atomicfile"
 	"github.com/weldgo/weld/internal/target"
 )
 
@@ -131,6 +132,9 @@ func ensure(ctx context.Context, r Request, t target.Facts) (*Sysroot, error) {
 	}
 	s := &Sysroot{Triplet: t.Triplet, Arch: r.Arch, Packages: pins}
 	s.Dir = filepath.Join(cache, "roots", r.Arch+"-"+pinsKey(r.Arch, pins)[:24])
+	// Builds killed while extracting or removing a sysroot, of these pins
+	// or others, left temporary trees beside the sysroots.
+	atomicfile.CleanStaleIn(filepath.Dir(s.Dir))
 	if _, err := os.Stat(filepath.Join(s.Dir, completeMarker)); err == nil {
 		err := verifyTree(s.Dir)
 		if err == nil {
@@ -150,7 +154,7 @@ func ensure(ctx context.Context, r Request, t target.Facts) (*Sysroot, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := build(s, debs, filepath.Join(cache, "tmp"), r.Log); err != nil {
+	if err := build(s, debs, r.Log); err != nil {
 		return nil, err
 	}
 	return s, nil

@@ -308,8 +308,7 @@ func TestConcurrentEnsure(t *testing.T) {
 	if got, _ := os.ReadFile(filepath.Join(results[0].Dir, lib, "libfoo.so")); string(got) != "ELF libfoo" {
 		t.Errorf("libfoo.so after concurrent builds: %q", got)
 	}
-	left, _ := os.ReadDir(filepath.Join(r.CacheDir, "sysroot", "tmp"))
-	if len(left) != 0 {
+	if left := hiddenTrees(t, r.CacheDir); len(left) != 0 {
 		t.Errorf("temporary trees left behind: %v", left)
 	}
 }
@@ -378,4 +377,27 @@ func TestChangedSysrootIsExtractedAgain(t *testing.T) {
 			t.Errorf("%s: libqux-3.so missing after Ensure: %v", change.name, err)
 		}
 	}
+}
+
+// hiddenTrees lists the directories below cache/sysroot that are not a
+// sysroot or a directory of the cache's own: temporary trees, whatever
+// they are named.
+func hiddenTrees(t *testing.T, cache string) []string {
+	t.Helper()
+	var found []string
+	for _, sub := range []string{"roots", "tmp"} {
+		entries, err := os.ReadDir(filepath.Join(cache, "sysroot", sub))
+		if os.IsNotExist(err) {
+			continue
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range entries {
+			if sub == "tmp" || strings.HasPrefix(e.Name(), ".") && e.IsDir() {
+				found = append(found, filepath.Join(sub, e.Name()))
+			}
+		}
+	}
+	return found
 }

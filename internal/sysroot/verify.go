@@ -128,10 +128,12 @@ func remember(dir, fp string) {
 }
 
 // removeTree takes a changed tree out of the way: renamed aside first, so
-// that a concurrent build never sees it half removed.
+// that a concurrent build never sees it half removed. The aside directory
+// is a temporary one of this process, which the next build removes should
+// this one be killed before it has.
 func removeTree(dir string) error {
 	os.Remove(verifiedFile(dir))
-	aside, err := os.MkdirTemp(filepath.Dir(dir), "."+filepath.Base(dir)+".removing-")
+	aside, err := atomicfile.MkdirTemp(filepath.Dir(dir), filepath.Base(dir))
 	if err != nil {
 		return err
 	}
