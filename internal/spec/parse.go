@@ -41,7 +41,9 @@ func Parse(file, dir string, data []byte) (*Spec, error) {
 		"app": func(n *yaml.Node) error {
 			s.App.Pos = r.pos(n)
 			return r.fields(n, "app", r.sourceFields(&s.App.Source, "app", map[string]func(*yaml.Node) error{
-				"entry": r.str(&s.App.Entry, "app.entry"),
+				"entry":    r.str(&s.App.Entry, "app.entry"),
+				"adapter":  r.strAt(&s.App.Adapter, &s.App.AdapterPos, "app.adapter"),
+				"defaults": r.defaults(&s.App),
 			}))
 		},
 		"plugins": r.seq("plugins", func(n *yaml.Node) error {
@@ -49,6 +51,10 @@ func Parse(file, dir string, data []byte) (*Spec, error) {
 			p.Pos = r.pos(n)
 			if err := r.fields(n, "a plugin entry", r.sourceFields(&p.Source, "plugin", map[string]func(*yaml.Node) error{
 				"targets": r.strList(&p.Targets, "plugin targets"),
+				"kind":    r.str(&p.Kind, "plugin kind"),
+				"name":    r.str(&p.Name, "plugin name"),
+				"before":  r.str(&p.Before, "plugin before"),
+				"after":   r.str(&p.After, "plugin after"),
 			})); err != nil {
 				return err
 			}
@@ -161,6 +167,9 @@ func (s *Spec) resolveDirs() error {
 		src.Dir = filepath.Clean(p)
 	}
 	abs(&s.App.Source)
+	if s.App.Adapter != "" && !filepath.IsAbs(s.App.Adapter) {
+		s.App.Adapter = filepath.Join(s.Dir, s.App.Adapter)
+	}
 	for i := range s.Plugins {
 		abs(&s.Plugins[i].Source)
 	}
@@ -231,4 +240,24 @@ func parseExclude(line string, pos Pos) (Exclude, error) {
 
 func isDirPath(p string) bool {
 	return p == "." || p == ".." || strings.HasPrefix(p, "./") || strings.HasPrefix(p, "../") || filepath.IsAbs(p)
+}
+
+// defaults decodes app.defaults: all, none, or the names of the default
+// plugins to keep.
+func (r nodeReader) defaults(app *App) func(*yaml.Node) error {
+	return func(n *yaml.Node) error {
+		n = resolve(n)
+		app.DefaultsPos = r.pos(n)
+		if n.Kind == yaml.ScalarNode && (n.Value == "all" || n.Value == "none") {
+			if n.Value == "none" {
+				app.Defaults = []string{}
+			}
+			return nil
+		}
+		if n.Kind != yaml.SequenceNode {
+			return errorf(app.DefaultsPos, "app.defaults must be all, none, or a list of the default plugins to keep, not %s", kindName(n))
+		}
+		app.Defaults = []string{}
+		return r.strList(&app.Defaults, "app.defaults")(n)
+	}
 }

@@ -211,6 +211,13 @@ type App struct {
 	// Entry is an exported function "importpath.Func" that a generated main
 	// calls, for applications that expose their main as a library function.
 	Entry string
+	// Adapter is an adapter file (absolute) for an app that ships none.
+	Adapter    string
+	AdapterPos Pos
+	// Defaults selects the adapter's default plugins by name: nil keeps
+	// them all, an empty list none.
+	Defaults    []string
+	DefaultsPos Pos
 }
 
 // EntryPackage splits Entry into its import path and function name.
@@ -229,6 +236,13 @@ type Plugin struct {
 	// Targets limits the plugin to targets matching these patterns, such
 	// as linux/* (path.Match syntax); empty means every target.
 	Targets []string
+	// Kind, for an app whose adapter wires factories, overrides the kind
+	// read from the plugin's factory function.
+	Kind string
+	// Name, for an app whose adapter wires an ordered list, is the
+	// plugin's entry in it, placed Before or After another entry (at the
+	// end when neither is set).
+	Name, Before, After string
 }
 
 // ForTarget reports whether the plugin is composed into the target.

@@ -83,6 +83,12 @@ func (s *Spec) Validate() error {
 		if err := validatePlugin(p); err != nil {
 			return err
 		}
+		if p.Before != "" && p.After != "" {
+			return errorf(p.Pos, "plugin %s has both before: and after:; give one position in the app's ordered list", p.ImportPath())
+		}
+		if (p.Before != "" || p.After != "") && p.Name == "" {
+			return errorf(p.Pos, "plugin %s has a position (before:/after:) but no name: for its entry in the app's ordered list", p.ImportPath())
+		}
 		key := p.ImportPath()
 		if prev, dup := seen[key]; dup {
 			return errorf(p.Pos, "plugin %s is listed twice (also at %s); remove one of the entries", key, prev)
