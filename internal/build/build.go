@@ -98,6 +98,10 @@ func (c *Compiler) Build(ctx context.Context, t target.Target) (Binary, error) {
 	if bin.Cgo {
 		bin.CLibs = c.Tools.FoundLibraries(ctx, c.Comp, t)
 	}
+	tags, ldflags, err := c.Comp.BuildFlags()
+	if err != nil {
+		return bin, err
+	}
 	scratch := filepath.Join(c.WorkDir, "build", t.Dir())
 	if err := os.MkdirAll(scratch, 0o755); err != nil {
 		return bin, err
@@ -106,7 +110,7 @@ func (c *Compiler) Build(ctx context.Context, t target.Target) (Binary, error) {
 	done := c.Steps.Start("compiling", t.String())
 	err = c.Go.Build(ctx, gobuild.Request{
 		Dir: comp.BuildDir, Package: comp.MainPackage, Files: comp.Overlay, Overlay: true,
-		ScratchDir: scratch, Target: t, Tags: c.Spec.Build.Tags, Ldflags: c.Spec.Build.Ldflags,
+		ScratchDir: scratch, Target: t, Tags: tags, Ldflags: ldflags,
 		Env: env, Output: bin.Path,
 	})
 	done()

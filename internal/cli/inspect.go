@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/weldgo/weld/internal/compose"
 	"github.com/weldgo/weld/internal/inspect"
 )
 
@@ -51,9 +52,22 @@ func printInfo(w io.Writer, info *inspect.Info) {
 		} else {
 			fmt.Fprintf(tw, "main\t%s\n", r.Main)
 		}
+		x := info.Extra
+		if x != nil {
+			fmt.Fprintf(tw, "adapter\t%s %s (wiring: %s)\n", x.Adapter, x.Hash, x.Wiring)
+		}
 		fmt.Fprintf(tw, "plugins\t%d\n", len(r.Plugins))
-		for _, p := range r.Plugins {
-			fmt.Fprintf(tw, "  plugin\t%s %s\t%s\n", p.Module.Path, p.Module.Version, p.Package)
+		for i, p := range r.Plugins {
+			line := fmt.Sprintf("  plugin\t%s %s\t%s", p.Module.Path, p.Module.Version, p.Package)
+			if x != nil && i < len(x.Plugins) && x.Plugins[i].Package == p.Package {
+				line += wiredAs(x.Plugins[i])
+			}
+			fmt.Fprintln(tw, line)
+		}
+		if x != nil {
+			for _, d := range x.Defaults {
+				fmt.Fprintf(tw, "  default\t%s %s\t%s%s\n", d.Module.Path, d.Module.Version, d.Package, wiredAs(d))
+			}
 		}
 	} else {
 		fmt.Fprintf(tw, "main\t%s\n", info.Main)
@@ -71,4 +85,15 @@ func printInfo(w io.Writer, info *inspect.Info) {
 		fmt.Fprintln(tw, line)
 	}
 	tw.Flush()
+}
+
+// wiredAs is how an adapter wired a plugin: its kind or its name.
+func wiredAs(p compose.ExtraPlugin) string {
+	switch {
+	case p.Kind != "":
+		return "\tkind " + p.Kind
+	case p.Name != "":
+		return "\tname " + p.Name
+	}
+	return ""
 }

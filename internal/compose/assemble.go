@@ -8,8 +8,11 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"text/template"
 
 	"golang.org/x/mod/modfile"
+
+	"github.com/weldgo/weld/internal/spec"
 )
 
 // assemble produces the composed go.mod, go.sum and generated file, keyed
@@ -31,7 +34,7 @@ func (c *Composition) assemble(wm *workModule) error {
 
 	var f *modfile.File
 	var genDir string
-	if c.Spec.App.Entry != "" {
+	if c.generatesMain() {
 		// The scratch module becomes the main module, with a generated main.
 		f, genDir = workFile, c.work
 		c.BuildDir, c.MainPackage = c.work, wm.path
@@ -94,16 +97,109 @@ func (c *Composition) assemble(wm *workModule) error {
 	return nil
 }
 
+// generatesMain says weld writes the whole main package: for an entry
+// function, or an adapter's main template.
+func (c *Composition) generatesMain() bool {
+	return c.Spec.App.Entry != "" || (c.Adapter != nil && c.Adapter.Main != nil)
+}
+
 // fileParams describes the generated file for c's plugins.
 func (c *Composition) fileParams() FileParams {
 	p := FileParams{UseSDK: c.UsesSDK, Record: c.Record()}
-	for _, pl := range c.Plugins {
-		p.Imports = append(p.Imports, pl.Package)
-	}
 	if c.Spec.App.Entry != "" {
 		p.EntryPackage, p.EntryFunc = c.Spec.App.EntryPackage()
 	}
+	a := c.Adapter
+	if a == nil {
+		for _, pl := range c.Plugins {
+			p.Imports = append(p.Imports, pl.Package)
+		}
+		return p
+	}
+	p.Extra = c.RecordExtra().Encode()
+	p.Main = a.Main
+	p.Data = TemplateData{Name: c.Spec.Name, Version: c.Spec.Version, App: ModuleVersion{c.App.Path, c.App.RecordVersion()}}
+	present := map[string]bool{}
+	for i, pl := range append(append([]Plugin(nil), c.Defaults...), c.Plugins...) {
+		present[pl.Name] = true
+		if pl.Package == "" {
+			continue // an entry of the ordered list that no package adds
+		}
+		tp := TemplatePlugin{Package: pl.Package, Module: pl.Module.Path, Version: pl.Module.RecordVersion(),
+			Kind: pl.Kind, Name: pl.Name, Default: pl.Default}
+		if a.Wiring == spec.WireFactories {
+			tp.Alias = fmt.Sprintf("weldp%d", i)
+			tp.Factory = tp.Alias + "." + a.Factories.Function + "()"
+			p.Wired = append(p.Wired, tp)
+		} else {
+			p.Imports = append(p.Imports, pl.Package)
+		}
+		p.Data.Plugins = append(p.Data.Plugins, tp)
+	}
+	for _, name := range c.Order {
+		// A plugin limited to other targets leaves the list too.
+		if present[name] {
+			p.Data.Order = append(p.Data.Order, name)
+		}
+	}
 	return p
+}
+
+// RecordExtra returns what the adapter wired, for the binary's second
+// record.
+func (c *Composition) RecordExtra() RecordExtra {
+	a := c.Adapter
+	r := RecordExtra{Adapter: a.Source, Hash: a.Hash, Wiring: a.Wiring}
+	for _, p := range c.Plugins {
+		r.Plugins = append(r.Plugins, ExtraPlugin{Module: ModuleVersion{p.Module.Path, p.Module.RecordVersion()}, Package: p.Package, Kind: p.Kind, Name: p.Name})
+	}
+	for _, p := range c.Defaults {
+		r.Defaults = append(r.Defaults, ExtraPlugin{Module: ModuleVersion{p.Module.Path, p.Module.RecordVersion()}, Package: p.Package, Kind: p.Kind, Name: p.Name})
+	}
+	return r
+}
+
+// BuildFlags are the build tags and -ldflags of the composition: the
+// adapter's recommended ones, then the manifest's, which come last so
+// that they win; the adapter's -X stamps are rendered with the app's
+// version.
+func (c *Composition) BuildFlags() (tags []string, ldflags string, err error) {
+	sp := c.Spec
+	if c.Adapter == nil {
+		return sp.Build.Tags, sp.Build.Ldflags, nil
+	}
+	b := c.Adapter.Build
+	seen := map[string]bool{}
+	for _, t := range append(append([]string(nil), b.Tags...), sp.Build.Tags...) {
+		if !seen[t] {
+			seen[t] = true
+			tags = append(tags, t)
+		}
+	}
+	parts := []string{b.Ldflags}
+	data := TemplateData{Name: sp.Name, Version: sp.Version, App: ModuleVersion{c.App.Path, c.App.RecordVersion()}}
+	for _, st := range b.Stamp {
+		t, err := template.New("stamp").Option("missingkey=error").Parse(st.Value)
+		if err != nil {
+			return nil, "", &spec.Error{Pos: st.Pos, Msg: fmt.Sprintf("build.stamp.%s: %v", st.Var, err)}
+		}
+		var v strings.Builder
+		if err := t.Execute(&v, data); err != nil {
+			return nil, "", &spec.Error{Pos: st.Pos, Msg: fmt.Sprintf("build.stamp.%s: %v", st.Var, err)}
+		}
+		if strings.ContainsAny(v.String(), " \t'\"") {
+			return nil, "", &spec.Error{Pos: st.Pos, Msg: fmt.Sprintf("build.stamp.%s: the value %q has spaces or quotes, which -ldflags cannot carry", st.Var, v.String())}
+		}
+		parts = append(parts, "-X="+st.Var+"="+v.String())
+	}
+	parts = append(parts, sp.Build.Ldflags)
+	var nonEmpty []string
+	for _, p := range parts {
+		if strings.TrimSpace(p) != "" {
+			nonEmpty = append(nonEmpty, strings.TrimSpace(p))
+		}
+	}
+	return tags, strings.Join(nonEmpty, " "), nil
 }
 
 // ForTarget returns the composition for one target: the plugins limited

@@ -10,6 +10,7 @@ package compose
 import (
 	"path/filepath"
 
+	"github.com/weldgo/weld/internal/adapter"
 	"github.com/weldgo/weld/internal/gobuild"
 	"github.com/weldgo/weld/internal/spec"
 )
@@ -52,6 +53,11 @@ type Plugin struct {
 	Spec    spec.Plugin
 	Module  Module
 	Package string
+	// Default marks a default plugin of the app's adapter.
+	Default bool
+	// Kind is the plugin's factory kind, and Name its entry in an
+	// ordered list, for adapters that wire so.
+	Kind, Name string
 }
 
 // Lift is a module that the plugins raise above the version that the app
@@ -78,6 +84,12 @@ type Composition struct {
 	// Packages is every package in the build, from go list -deps.
 	Packages []*Package
 	UsesSDK  bool
+	// Adapter is the adapter in force, or nil; Defaults are its default
+	// plugins that the manifest keeps, and Order the ordered list's names
+	// (ordered wiring).
+	Adapter  *adapter.Found
+	Defaults []Plugin
+	Order    []string
 
 	// BuildDir is where go build runs: the app's module directory, or
 	// WorkDir for an entry app.

@@ -94,3 +94,85 @@ func DecodeRecord(s string) (Record, error) {
 	}
 	return Record{}, fmt.Errorf("composition record has no end line")
 }
+
+// ExtraMagic starts the second record weld writes into a binary built
+// with an adapter: what the adapter wired. It is a record of its own
+// because SDKs parse the first one strictly, and a binary that pins an
+// older SDK must still start.
+const ExtraMagic = "weld.composition.extra/v1"
+
+// RecordExtra is what an adapter wired into a binary.
+type RecordExtra struct {
+	// Adapter is where the adapter came from (as weld.lock records it),
+	// its hash and its wiring.
+	Adapter, Hash, Wiring string
+	// Plugins are the manifest's plugins, in record order, with their
+	// kind or name; Defaults the adapter's default plugins kept.
+	Plugins  []ExtraPlugin
+	Defaults []ExtraPlugin
+}
+
+// ExtraPlugin is one wired plugin.
+type ExtraPlugin struct {
+	Module     ModuleVersion
+	Package    string
+	Kind, Name string
+}
+
+// Encode renders the extra record:
+//
+//	weld.composition.extra/v1
+//	adapter SOURCE HASH WIRING
+//	plugin PACKAGE KIND NAME        ("-" for none)
+//	default MODULE VERSION PACKAGE KIND NAME
+//	end
+func (r RecordExtra) Encode() string {
+	dash := func(s string) string {
+		if s == "" {
+			return "-"
+		}
+		return s
+	}
+	var b strings.Builder
+	b.WriteString(ExtraMagic + "\n")
+	fmt.Fprintf(&b, "adapter %s %s %s\n", r.Adapter, r.Hash, r.Wiring)
+	for _, p := range r.Plugins {
+		fmt.Fprintf(&b, "plugin %s %s %s\n", p.Package, dash(p.Kind), dash(p.Name))
+	}
+	for _, p := range r.Defaults {
+		fmt.Fprintf(&b, "default %s %s %s %s %s\n", dash(p.Module.Path), dash(p.Module.Version), dash(p.Package), dash(p.Kind), dash(p.Name))
+	}
+	b.WriteString("end\n")
+	return b.String()
+}
+
+// DecodeRecordExtra parses what Encode writes.
+func DecodeRecordExtra(s string) (RecordExtra, error) {
+	undash := func(s string) string {
+		if s == "-" {
+			return ""
+		}
+		return s
+	}
+	lines := strings.Split(strings.TrimSuffix(s, "\n"), "\n")
+	if lines[0] != ExtraMagic {
+		return RecordExtra{}, fmt.Errorf("not an extra composition record")
+	}
+	var r RecordExtra
+	for i, line := range lines[1:] {
+		f := strings.Split(line, " ")
+		switch {
+		case f[0] == "end" && len(f) == 1 && i == len(lines)-2:
+			return r, nil
+		case f[0] == "adapter" && len(f) == 4:
+			r.Adapter, r.Hash, r.Wiring = f[1], f[2], f[3]
+		case f[0] == "plugin" && len(f) == 4:
+			r.Plugins = append(r.Plugins, ExtraPlugin{Package: f[1], Kind: undash(f[2]), Name: undash(f[3])})
+		case f[0] == "default" && len(f) == 6:
+			r.Defaults = append(r.Defaults, ExtraPlugin{Module: ModuleVersion{undash(f[1]), undash(f[2])}, Package: undash(f[3]), Kind: undash(f[4]), Name: undash(f[5])})
+		default:
+			return RecordExtra{}, fmt.Errorf("extra composition record line %d: malformed %q", i+2, line)
+		}
+	}
+	return RecordExtra{}, fmt.Errorf("extra composition record has no end line")
+}

@@ -59,6 +59,12 @@ func Resolve(ctx context.Context, o Options) (*Composition, error) {
 	if err := wm.write(o.WorkDir); err != nil {
 		return nil, err
 	}
+	if err := c.findAdapter(ctx, o, wm); err != nil {
+		return nil, err
+	}
+	if err := wm.write(o.WorkDir); err != nil {
+		return nil, err
+	}
 	baseline, err := listModules(ctx, o.Go, o.WorkDir)
 	if err != nil {
 		return nil, fmt.Errorf("resolving app %s: %w", s.App.Source, err)
@@ -71,15 +77,24 @@ func Resolve(ctx context.Context, o Options) (*Composition, error) {
 	if err := wm.write(o.WorkDir); err != nil {
 		return nil, err
 	}
-	roots := []string{c.appRootPackage()}
-	for _, p := range c.Plugins {
-		roots = append(roots, p.Package)
+	roots := c.roots()
+	var paths []string
+	for _, r := range roots {
+		paths = append(paths, r.path)
 	}
-	c.Packages, err = listPackages(ctx, o.Go, o.WorkDir, roots[0], roots[1:])
+	c.Packages, err = listPackages(ctx, o.Go, o.WorkDir, paths[0], paths[1:])
 	if err != nil {
 		return nil, fmt.Errorf("loading plugin packages: %w", err)
 	}
 	if err := c.checkPackages(roots); err != nil {
+		return nil, err
+	}
+	c.defaultModules()
+	kinds, err := c.inferKinds(ctx, o)
+	if err != nil {
+		return nil, err
+	}
+	if err := c.wire(kinds); err != nil {
 		return nil, err
 	}
 
@@ -216,9 +231,50 @@ func (c *Composition) appRootPackage() string {
 	return c.Spec.App.ImportPath()
 }
 
+// root is a package the build starts from, and the manifest or adapter
+// entry responsible for it.
+type root struct {
+	path string
+	what string
+	pos  spec.Pos
+	// role is "app" (the app's main package or entry), "main" (an import
+	// of the adapter's generated main), "plugin" or "default".
+	role string
+	// plugin indexes c.Plugins for role "plugin".
+	plugin int
+}
+
+// roots lists the packages the build starts from: the app's main package
+// or entry (or the adapter main's imports), every plugin and every kept
+// default plugin.
+func (c *Composition) roots() []root {
+	a := c.Spec.App
+	var out []root
+	if imports := c.mainImports(); len(imports) > 0 {
+		for i, imp := range imports {
+			out = append(out, root{path: imp, what: "the adapter's main import " + imp, pos: c.Adapter.Main.Imports[i].Pos, role: "main"})
+		}
+	} else {
+		out = append(out, root{path: c.appRootPackage(), what: "app " + a.Source.String(), pos: a.Pos, role: "app"})
+	}
+	for i, p := range c.Plugins {
+		what := "plugin " + p.Spec.Source.String()
+		if p.Spec.Module == "" {
+			what = "plugin " + p.Spec.Package
+		}
+		out = append(out, root{path: p.Package, what: what, pos: p.Spec.Pos, role: "plugin", plugin: i})
+	}
+	for _, d := range c.Defaults {
+		if d.Package != "" {
+			out = append(out, root{path: d.Package, what: "default plugin " + d.Name + " of the adapter", pos: d.Spec.Pos, role: "default"})
+		}
+	}
+	return out
+}
+
 // checkPackages turns package loading errors into one error that names the
-// manifest entry responsible.
-func (c *Composition) checkPackages(roots []string) error {
+// manifest (or adapter) entry responsible.
+func (c *Composition) checkPackages(roots []root) error {
 	byPath := map[string]*Package{}
 	for _, p := range c.Packages {
 		byPath[p.ImportPath] = p
@@ -227,36 +283,29 @@ func (c *Composition) checkPackages(roots []string) error {
 		}
 	}
 	a := c.Spec.App
-	for i, root := range roots {
-		what, pos := "app "+a.Source.String(), a.Pos
-		if i > 0 {
-			p := c.Plugins[i-1].Spec
-			what, pos = "plugin "+p.Source.String(), p.Pos
-			if p.Module == "" {
-				what = "plugin " + p.Package
-			}
-		}
-		pkg := byPath[root]
+	for _, r := range roots {
+		what, pos, path := r.what, r.pos, r.path
+		pkg := byPath[path]
 		switch {
 		case pkg == nil:
-			return posError(pos, "%s: package %s was not loaded", what, root)
+			return posError(pos, "%s: package %s was not loaded", what, path)
 		case pkg.Error != nil:
-			return posError(pos, "%s: package %s: %s", what, root, strings.TrimSpace(pkg.Error.Err))
+			return posError(pos, "%s: package %s: %s", what, path, strings.TrimSpace(pkg.Error.Err))
 		case len(pkg.DepsErrors) > 0:
 			e := pkg.DepsErrors[0]
-			return posError(pos, "%s: package %s: %s", what, root, strings.TrimSpace(e.Err))
+			return posError(pos, "%s: package %s: %s", what, path, strings.TrimSpace(e.Err))
 		}
 		switch {
-		case i == 0 && a.Entry == "" && pkg.Name != "main":
+		case r.role == "app" && a.Entry == "" && pkg.Name != "main":
 			return posError(pos, "%s: package %s is package %s, not a main package; set app.package to the app's main package, or app.entry to an exported function that runs the app (for example %s.Main)",
-				what, root, pkg.Name, root)
-		case i == 0 && a.Entry != "" && pkg.Name == "main":
-			return posError(pos, "%s: app.entry names package %s, which is a main package; use app.package for a main package", what, root)
-		case i > 0 && pkg.Name == "main":
-			return posError(pos, "%s: package %s is a main package, which cannot be imported; name a library package with package:", what, root)
+				what, path, pkg.Name, path)
+		case r.role == "app" && a.Entry != "" && pkg.Name == "main":
+			return posError(pos, "%s: app.entry names package %s, which is a main package; use app.package for a main package", what, path)
+		case r.role != "app" && pkg.Name == "main":
+			return posError(pos, "%s: package %s is a main package, which cannot be imported; name a library package with package:", what, path)
 		}
-		if i > 0 && c.Plugins[i-1].Module.Path == "" {
-			c.Plugins[i-1].Module = Module{Path: pkg.Module.Path}
+		if r.role == "plugin" && c.Plugins[r.plugin].Module.Path == "" {
+			c.Plugins[r.plugin].Module = Module{Path: pkg.Module.Path}
 		}
 	}
 	return nil
@@ -285,6 +334,11 @@ func (c *Composition) selectVersions(ctx context.Context, o Options, final, base
 		if m := selected[p.Module.Path]; m != nil && !p.Module.Local {
 			c.Plugins[i].Module.Version = m.Version
 			c.Plugins[i].Module.Local = m.Replace != nil && m.Replace.Version == ""
+		}
+	}
+	for i, d := range c.Defaults {
+		if m := selected[d.Module.Path]; m != nil && d.Module.Path != c.App.Path {
+			c.Defaults[i].Module = Module{Path: m.Path, Version: m.Version, Dir: m.Dir, Local: m.Replace != nil && m.Replace.Version == ""}
 		}
 	}
 	if !c.App.Local {

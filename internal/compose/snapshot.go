@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/weldgo/weld/internal/adapter"
 	"github.com/weldgo/weld/internal/spec"
 )
 
@@ -28,20 +29,26 @@ type Snapshot struct {
 	Files map[string][]byte
 	// Links are the work directory's links to replaced directories.
 	Links map[string]string
+	// Adapter, Defaults and Order are what the adapter decided.
+	Adapter  *adapter.Found
+	Defaults []Plugin
+	Order    []string
 }
 
 type snapshotPlugin struct {
-	Module  Module
-	Package string
+	Module     Module
+	Package    string
+	Kind, Name string
 }
 
 // Snapshot captures c. Standard-library packages are left out: nothing
 // after resolution looks at them.
 func (c *Composition) Snapshot() (*Snapshot, error) {
 	s := &Snapshot{App: c.App, MainPackage: c.MainPackage, BuildList: c.BuildList, Lifts: c.Lifts,
-		UsesSDK: c.UsesSDK, InPlace: c.InPlace, Files: map[string][]byte{}, Links: map[string]string{}}
+		UsesSDK: c.UsesSDK, InPlace: c.InPlace, Files: map[string][]byte{}, Links: map[string]string{},
+		Adapter: c.Adapter, Defaults: c.Defaults, Order: c.Order}
 	for _, p := range c.Plugins {
-		s.Plugins = append(s.Plugins, snapshotPlugin{p.Module, p.Package})
+		s.Plugins = append(s.Plugins, snapshotPlugin{p.Module, p.Package, p.Kind, p.Name})
 	}
 	for _, p := range c.Packages {
 		if !p.Standard {
@@ -82,12 +89,13 @@ func Restore(sp *spec.Spec, workDir string, s *Snapshot) (*Composition, error) {
 		return nil, fmt.Errorf("snapshot has %d plugins, the manifest %d", len(s.Plugins), len(sp.Plugins))
 	}
 	c := &Composition{Spec: sp, App: s.App, MainPackage: s.MainPackage, BuildList: s.BuildList, Lifts: s.Lifts,
-		Packages: s.Packages, UsesSDK: s.UsesSDK, InPlace: s.InPlace, work: workDir, Overlay: map[string][]byte{}}
+		Packages: s.Packages, UsesSDK: s.UsesSDK, InPlace: s.InPlace, work: workDir, Overlay: map[string][]byte{},
+		Adapter: s.Adapter, Defaults: s.Defaults, Order: s.Order}
 	for i, p := range s.Plugins {
 		if sp.Plugins[i].Local() {
 			p.Module.Dir = sp.Plugins[i].Dir
 		}
-		c.Plugins = append(c.Plugins, Plugin{Spec: sp.Plugins[i], Module: p.Module, Package: p.Package})
+		c.Plugins = append(c.Plugins, Plugin{Spec: sp.Plugins[i], Module: p.Module, Package: p.Package, Kind: p.Kind, Name: p.Name})
 	}
 	if sp.App.Local() {
 		c.App.Dir = sp.App.Dir

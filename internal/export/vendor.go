@@ -97,8 +97,12 @@ func Vendor(ctx context.Context, o VendorOptions, dir string) error {
 		return err
 	}
 	sp := c.Spec
+	tags, ldflags, err := c.BuildFlags()
+	if err != nil {
+		return err
+	}
 	info, _ := json.MarshalIndent(VendorInfo{Name: sp.Name, Main: c.MainPackage, Cgo: o.Cgo,
-		Tags: sp.Build.Tags, Ldflags: sp.Build.Ldflags, Env: sp.Build.Env}, "", "  ")
+		Tags: tags, Ldflags: ldflags, Env: sp.Build.Env}, "", "  ")
 	if err := os.WriteFile(filepath.Join(tmp, VendorInfoFile), append(info, '\n'), 0o644); err != nil {
 		return err
 	}

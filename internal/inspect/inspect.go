@@ -23,7 +23,9 @@ type Info struct {
 	Target    string          `json:"target"`
 	Main      string          `json:"main"`
 	Record    *compose.Record `json:"composition,omitempty"`
-	Modules   []Module        `json:"modules"`
+	// Extra is what an adapter wired, for binaries built with one.
+	Extra   *compose.RecordExtra `json:"wiring,omitempty"`
+	Modules []Module             `json:"modules"`
 }
 
 // Module is one module compiled into the binary.
@@ -60,6 +62,9 @@ func Read(path string) (*Info, error) {
 		return nil, fmt.Errorf("inspecting %s: %w", path, err)
 	}
 	info := &Info{Path: path, GoVersion: bi.GoVersion, Main: bi.Path, Record: findRecord(data)}
+	if info.Record != nil {
+		info.Extra = findExtra(data)
+	}
 	var goos, goarch, variant string
 	for _, s := range bi.Settings {
 		switch s.Key {
@@ -128,7 +133,17 @@ const (
 // Candidates that do not parse (such as weld's own copy of the magic
 // string) are skipped.
 func findRecord(data []byte) *compose.Record {
-	magic := []byte(compose.RecordMagic + "\n")
+	return find(data, compose.RecordMagic, compose.DecodeRecord)
+}
+
+// findExtra finds the second record, of what an adapter wired, the same
+// way.
+func findExtra(data []byte) *compose.RecordExtra {
+	return find(data, compose.ExtraMagic, compose.DecodeRecordExtra)
+}
+
+func find[R any](data []byte, magicText string, decode func(string) (R, error)) *R {
+	magic := []byte(magicText + "\n")
 	end := []byte("\nend\n")
 	for off, n := 0, 0; n < maxRecordCandidates; n++ {
 		i := bytes.Index(data[off:], magic)
@@ -138,7 +153,7 @@ func findRecord(data []byte) *compose.Record {
 		start := off + i
 		window := data[start:min(len(data), start+maxRecordSize)]
 		if j := bytes.Index(window, end); j >= 0 {
-			if r, err := compose.DecodeRecord(string(window[:j+len(end)])); err == nil {
+			if r, err := decode(string(window[:j+len(end)])); err == nil {
 				return &r
 			}
 		}

@@ -2,10 +2,12 @@ package lock
 
 import (
 	"fmt"
+	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 
+	"github.com/weldgo/weld/internal/adapter"
 	"github.com/weldgo/weld/internal/spec"
 )
 
@@ -14,8 +16,20 @@ import (
 func Roots(s *spec.Spec) (app Root, plugins []Root) {
 	app = root(s, s.App.Source)
 	app.Entry = s.App.Entry
+	if s.App.Adapter != "" {
+		app.Adapter = RelPath(s.Dir, s.App.Adapter)
+	}
+	switch {
+	case s.App.Defaults == nil:
+	case len(s.App.Defaults) == 0:
+		app.Defaults = "-"
+	default:
+		app.Defaults = strings.Join(s.App.Defaults, ",")
+	}
 	for _, p := range s.Plugins {
-		plugins = append(plugins, root(s, p.Source))
+		r := root(s, p.Source)
+		r.Kind, r.Name, r.Before, r.After = p.Kind, p.Name, p.Before, p.After
+		plugins = append(plugins, r)
 	}
 	return app, plugins
 }
@@ -70,7 +84,8 @@ func Directives(s *spec.Spec) (replace, exclude []string) {
 // sameRequest reports whether two roots ask for the same thing, ignoring
 // what they resolved to.
 func sameRequest(a, b Root) bool {
-	return a.Module == b.Module && a.Query == b.Query && a.Path == b.Path && a.Package == b.Package && a.Entry == b.Entry
+	a.Version, b.Version = "", ""
+	return a == b
 }
 
 func describe(r Root) string {
@@ -125,6 +140,9 @@ func DriftWith(s *spec.Spec, l *Lock, hash func(dir, module string) (string, err
 			}
 		}
 	}
+	if d := adapterDrift(s, l); d != "" {
+		diffs = append(diffs, d)
+	}
 	replace, exclude := Directives(s)
 	if strings.Join(replace, "\n") != strings.Join(l.Replace, "\n") {
 		diffs = append(diffs, "replace directives changed")
@@ -156,4 +174,38 @@ func SortedCopy(names []string) []string {
 	out := append([]string(nil), names...)
 	sort.Strings(out)
 	return out
+}
+
+// adapterDrift says how the adapter the manifest would get differs from
+// the one in force when the lock was made, as far as that is known before
+// resolving: the manifest's file and weld's embedded adapters are read
+// here; one that a versioned app ships is fixed by the app's version, and
+// a local app's by its content hash.
+func adapterDrift(s *spec.Spec, l *Lock) string {
+	var want *AdapterInForce
+	switch {
+	case s.App.Adapter != "":
+		data, err := os.ReadFile(s.App.Adapter)
+		if err != nil {
+			return fmt.Sprintf("adapter %s cannot be read: %v", RelPath(s.Dir, s.App.Adapter), err)
+		}
+		want = &AdapterInForce{Source: "file:" + strings.TrimPrefix(RelPath(s.Dir, s.App.Adapter), "./"), Hash: adapter.Hash(data)}
+	case l.Adapter != nil && l.Adapter.Source == "app":
+		return ""
+	default:
+		if name, data, ok := adapter.Embedded(s.App.Module); ok {
+			want = &AdapterInForce{Source: "embedded:" + name, Hash: adapter.Hash(data)}
+		}
+	}
+	switch {
+	case want == nil && l.Adapter == nil:
+		return ""
+	case want == nil:
+		return fmt.Sprintf("adapter %s no longer applies", l.Adapter.Source)
+	case l.Adapter == nil:
+		return fmt.Sprintf("adapter %s added", want.Source)
+	case *want != *l.Adapter:
+		return fmt.Sprintf("adapter %s changed", want.Source)
+	}
+	return ""
 }

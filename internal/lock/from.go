@@ -27,6 +27,9 @@ func New(s *spec.Spec, c *compose.Composition, goVersion string, hashes map[stri
 		l.Modules = append(l.Modules, Module{Path: m.Path, Version: m.Version})
 	}
 	l.Sums = sums
+	if a := c.Adapter; a != nil {
+		l.Adapter = &AdapterInForce{Source: a.Source, Hash: a.Hash}
+	}
 	return l
 }
 

@@ -21,7 +21,7 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte("weld-lock 2\ngo g\napp a v\nreplace a%20b => ./c%09d\nexclude a@v1\nsum a v1 h1:x\nmodule a v1\n"))
 	f.Add([]byte("weld-lock 2\ngo g\napp a v\nsysroot t archive=a suite=s packages=\ndeb t p 1 arm64 ab f.deb\nsysroot u\n"))
 	f.Add([]byte("weld-lock 2\ngo g\napp a v\nplugin p v\nplugin p v\n"))
-	f.Add([]byte("weld-lock 3\n"))
+	f.Add([]byte("weld-lock 4\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		l, err := Parse("weld.lock", data)
 		if err != nil {

@@ -44,7 +44,10 @@ import (
 //
 //	1: local module hashes cover the files of the module zip.
 //	2: local module hashes cover every file a build can read (HashDir).
-const FormatVersion = 2
+//	3: the adapter in force (an adapter line), and what wires each root:
+//	   the app's adapter= and defaults=, a plugin's kind=, name=,
+//	   before= and after=.
+const FormatVersion = 3
 
 // FileName is the lock file's name, beside the manifest.
 const FileName = modfiles.LockFile
@@ -69,6 +72,8 @@ type Lock struct {
 	Sums []string
 	// Sysroots pin the Debian packages of each cross target's sysroot.
 	Sysroots []Sysroot
+	// Adapter is the adapter in force, if any.
+	Adapter *AdapterInForce
 }
 
 // Sysroot is the locked sysroot of one target: what the manifest asked
@@ -100,6 +105,32 @@ type Root struct {
 	Path    string // the manifest's path, for a local root
 	Package string // the package compiled in, when not the module root
 	Entry   string // the app's entry function
+	// Adapter is the manifest's adapter file (relative, slash-separated)
+	// and Defaults its app.defaults ("" for all, "-" for none, else the
+	// names, comma-separated); for the app only.
+	Adapter, Defaults string
+	// Kind, Name, Before and After wire a plugin, for apps whose adapter
+	// wires factories or an ordered list.
+	Kind, Name, Before, After string
+}
+
+// rootFields are a root's key=value fields, in the order they are written.
+func (r *Root) rootFields() []struct {
+	key string
+	val *string
+} {
+	return []struct {
+		key string
+		val *string
+	}{{"query", &r.Query}, {"path", &r.Path}, {"package", &r.Package}, {"entry", &r.Entry},
+		{"adapter", &r.Adapter}, {"defaults", &r.Defaults},
+		{"kind", &r.Kind}, {"name", &r.Name}, {"before", &r.Before}, {"after", &r.After}}
+}
+
+// AdapterInForce is the adapter a composition was made with: where it
+// came from and its content hash.
+type AdapterInForce struct {
+	Source, Hash string
 }
 
 // Key identifies a plugin entry: the package it compiles in.
@@ -130,6 +161,9 @@ func (l *Lock) Format() []byte {
 	fmt.Fprintf(&b, "weld-lock %d\n", FormatVersion)
 	fmt.Fprintf(&b, "go %s\n", l.Go)
 	writeRoot(&b, "app", l.App)
+	if a := l.Adapter; a != nil {
+		fmt.Fprintf(&b, "adapter %s %s\n", escape(a.Source), a.Hash)
+	}
 	for _, p := range l.Plugins {
 		writeRoot(&b, "plugin", p)
 	}
@@ -169,9 +203,9 @@ func (l *Lock) Format() []byte {
 
 func writeRoot(b *bytes.Buffer, kind string, r Root) {
 	fmt.Fprintf(b, "%s %s %s", kind, r.Module, r.Version)
-	for _, kv := range [][2]string{{"query", r.Query}, {"path", r.Path}, {"package", r.Package}, {"entry", r.Entry}} {
-		if kv[1] != "" {
-			fmt.Fprintf(b, " %s=%s", kv[0], escape(kv[1]))
+	for _, f := range r.rootFields() {
+		if *f.val != "" {
+			fmt.Fprintf(b, " %s=%s", f.key, escape(*f.val))
 		}
 	}
 	b.WriteString("\n")

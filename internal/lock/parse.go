@@ -143,6 +143,15 @@ func (l *Lock) parseLine(f []string) error {
 		} else {
 			l.Plugins = append(l.Plugins, r)
 		}
+	case "adapter":
+		if len(f) != 3 || l.Adapter != nil {
+			return fmt.Errorf("malformed or repeated adapter line")
+		}
+		src, err := unescape(f[1])
+		if err != nil {
+			return err
+		}
+		l.Adapter = &AdapterInForce{Source: src, Hash: f[2]}
 	case "local":
 		if len(f) != 4 {
 			return fmt.Errorf("malformed local line")
@@ -215,15 +224,16 @@ func parseRoot(f []string) (Root, error) {
 		return Root{}, fmt.Errorf("malformed app or plugin line")
 	}
 	r := Root{Module: f[0], Version: f[1]}
-	kv, err := fields(f[2:], "query", "path", "package", "entry")
+	var keys []string
+	for _, field := range r.rootFields() {
+		keys = append(keys, field.key)
+	}
+	kv, err := fields(f[2:], keys...)
 	if err != nil {
 		return Root{}, err
 	}
-	for _, field := range []struct {
-		key string
-		dst *string
-	}{{"query", &r.Query}, {"path", &r.Path}, {"package", &r.Package}, {"entry", &r.Entry}} {
-		if *field.dst, err = unescape(kv[field.key]); err != nil {
+	for _, field := range r.rootFields() {
+		if *field.val, err = unescape(kv[field.key]); err != nil {
 			return Root{}, err
 		}
 	}

@@ -18,7 +18,7 @@ func formatOneLock(t *testing.T, dir string) *Lock {
 		t.Fatal(err)
 	}
 	l.Locals[0].Hash = h
-	text := strings.Replace(string(l.Format()), "\nweld-lock 2\n", "\nweld-lock 1\n", 1)
+	text := strings.Replace(string(l.Format()), "\nweld-lock 3\n", "\nweld-lock 1\n", 1)
 	back, err := Parse("weld.lock", []byte(text))
 	if err != nil {
 		t.Fatal(err)

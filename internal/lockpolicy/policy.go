@@ -182,7 +182,10 @@ func (st *Policy) Pinned(target string) (lock.Sysroot, bool) {
 // a CI build with an old lock re-checks it, with both hash rules, on every
 // run until weld lock rewrites it.
 func (st *Policy) upgradeLockFile(fromVersion int) {
-	note := fmt.Sprintf("%s: format %d → %d, local module hashes recomputed", relToCwd(st.File), fromVersion, st.Old.Version)
+	note := fmt.Sprintf("%s: format %d → %d", relToCwd(st.File), fromVersion, st.Old.Version)
+	if fromVersion < 2 {
+		note += ", local module hashes recomputed"
+	}
 	switch {
 	case st.opts.Mode == Frozen:
 		note += " (--locked leaves the file as it is; run weld lock to rewrite it)"

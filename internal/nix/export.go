@@ -114,11 +114,15 @@ func Export(ctx context.Context, o Options) (*Flake, error) {
 	if err != nil {
 		return nil, err
 	}
+	tags, ldflags, err := c.BuildFlags()
+	if err != nil {
+		return nil, err
+	}
 	f := &Flake{
 		Name: c.Spec.Name, Version: c.Spec.Version, Nixpkgs: o.Nixpkgs,
 		GoAttr: goAttr(o.GoVersion), ModRoot: mainDir, InstallName: installName(c.MainPackage),
-		SubPackage: subPackage(c.MainPackage, modPath), Tags: c.Spec.Build.Tags,
-		Ldflags: splitLdflags(c.Spec.Build.Ldflags), Targets: targets,
+		SubPackage: subPackage(c.MainPackage, modPath), Tags: tags,
+		Ldflags: splitLdflags(ldflags), Targets: targets,
 	}
 	if f.Version == "" {
 		f.Version = "0"

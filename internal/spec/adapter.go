@@ -198,6 +198,9 @@ func (a *Adapter) check() error {
 	default:
 		return errorf(a.WiringPos, "wiring: %q is not one of %s, %s, %s", a.Wiring, WireImport, WireFactories, WireOrdered)
 	}
+	if a.Main == nil && a.Wiring != WireImport {
+		return errorf(a.WiringPos, "wiring: %s needs main: with a template that uses the plugins (.Plugins, .Kind, .Order)", a.Wiring)
+	}
 	if a.Main != nil && strings.TrimSpace(a.Main.Template) == "" {
 		return errorf(a.Pos, "main: needs template: with the generated main's declarations, including func main()")
 	}

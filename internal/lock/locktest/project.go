@@ -37,7 +37,7 @@ func Project(t testing.TB, lockGo string) (dir string, edit func()) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		text := "weld-lock 2\ngo " + lockGo + "\napp example.com/app (local) path=./app\nlocal example.com/app ./app " + h +
+		text := "weld-lock 3\ngo " + lockGo + "\napp example.com/app (local) path=./app\nlocal example.com/app ./app " + h +
 			"\nmodule example.com/app v0.0.0-00010101000000-000000000000\n"
 		if err := os.WriteFile(filepath.Join(dir, lock.FileName), []byte(text), 0o644); err != nil {
 			t.Fatal(err)

@@ -1,0 +1,128 @@
+package compose
+
+import (
+	"context"
+	"fmt"
+	"go/importer"
+	"go/token"
+	"go/types"
+	"io"
+	"os"
+
+	"github.com/weldgo/weld/internal/gobuild"
+	"github.com/weldgo/weld/internal/spec"
+)
+
+// exportPackage is what `go list -export` says of a package.
+type exportPackage struct {
+	ImportPath string
+	Export     string
+	Error      *struct{ Err string }
+}
+
+// exportImporter loads the types of pkgs and their dependencies from the
+// compiler's export data, which `go list -export` has the go command
+// produce (from its build cache, where go build finds it again), rather
+// than type-checking their sources. Packages that do not build have no
+// export data; importing one fails.
+func exportImporter(ctx context.Context, r gobuild.GoCommand, dir string, pkgs []string) (types.Importer, error) {
+	out, err := r.Run(ctx, gobuild.Call{Dir: dir,
+		Args: append([]string{"list", "-mod=mod", "-e", "-export", "-deps", "-json=ImportPath,Export,Error"}, pkgs...)})
+	if err != nil {
+		return nil, err
+	}
+	list, err := decodeStream[exportPackage](out)
+	if err != nil {
+		return nil, err
+	}
+	files := map[string]string{}
+	for _, p := range list {
+		if p.Export != "" {
+			files[p.ImportPath] = p.Export
+		}
+	}
+	lookup := func(path string) (io.ReadCloser, error) {
+		f, ok := files[path]
+		if !ok {
+			return nil, fmt.Errorf("no export data for %s (it does not build)", path)
+		}
+		return os.Open(f)
+	}
+	return importer.ForCompiler(token.NewFileSet(), "gc", lookup), nil
+}
+
+// inferKinds reads, for an adapter that wires factories, the kind of each
+// plugin without a kind: in the manifest: the type its factory function
+// returns, matched against the adapter's kinds. A plugin whose kind
+// cannot be read is left out; wire reports it.
+func (c *Composition) inferKinds(ctx context.Context, o Options) (map[string]string, error) {
+	a := c.Adapter
+	if a == nil || a.Wiring != spec.WireFactories {
+		return nil, nil
+	}
+	var pkgs []string
+	for _, p := range c.Plugins {
+		if p.Spec.Kind == "" {
+			pkgs = append(pkgs, p.Package)
+		}
+	}
+	if len(pkgs) == 0 {
+		return nil, nil
+	}
+	imp, err := exportImporter(ctx, o.Go, o.WorkDir, pkgs)
+	if err != nil {
+		return nil, fmt.Errorf("reading the plugins' factory types: %w", err)
+	}
+	byType := map[string]string{}
+	for _, k := range a.Factories.Kinds {
+		byType[k.Type] = k.Name
+	}
+	kinds := map[string]string{}
+	for _, path := range pkgs {
+		pkg, err := imp.Import(path)
+		if err != nil {
+			continue
+		}
+		for _, name := range FactoryTypes(pkg, a.Factories.Function) {
+			if k := byType[name]; k != "" {
+				kinds[path] = k
+				break
+			}
+		}
+	}
+	return kinds, nil
+}
+
+// FactoryTypes are the names of the type that pkg's function fn returns
+// first, as "import/path.Name": an alias's own name, then what it stands
+// for. They are none when pkg has no such function or it returns no
+// named type.
+func FactoryTypes(pkg *types.Package, fn string) []string {
+	f, ok := pkg.Scope().Lookup(fn).(*types.Func)
+	if !ok {
+		return nil
+	}
+	sig := f.Type().(*types.Signature)
+	if sig.Results().Len() == 0 {
+		return nil
+	}
+	var names []string
+	t := sig.Results().At(0).Type()
+	for {
+		var obj *types.TypeName
+		switch tt := t.(type) {
+		case *types.Alias:
+			obj, t = tt.Obj(), tt.Rhs()
+		case *types.Named:
+			obj, t = tt.Obj(), nil
+		default:
+			return names
+		}
+		if obj.Pkg() != nil {
+			names = append(names, obj.Pkg().Path()+"."+obj.Name())
+		}
+		if t == nil {
+			return names
+		}
+	}
+}
