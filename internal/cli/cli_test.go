@@ -44,7 +44,7 @@ func TestRefusalsRunNoGoCommand(t *testing.T) {
 	}{
 		{"locked without a lock", unlocked, []string{"build", "--locked"}, "weld: --locked: there is no weld.lock; run weld lock"},
 		{"no manifest", empty, []string{"build"}, "weld: no weld.yaml in " + empty + "; pass -f FILE, or --app"},
-		{"plugin without an app", empty, []string{"build", "--with", "example.com/p@v1.0.0"}, "weld: --with, --entry and --package need --app"},
+		{"plugin without an app", empty, []string{"build", "--with", "example.com/p@v1.0.0"}, "weld: --with, --entry, --package and --adapter need --app"},
 		{"manifest and app", unlocked, []string{"build", "-f", "weld.yaml", "--app", "example.com/app"}, "weld: use either -f or --app, not both"},
 		{"unknown target", unlocked, []string{"build", "--target", "plan9/mips"}, `weld: unknown target "plan9/mips"; known targets: linux/amd64`},
 		{"image for windows", unlocked, []string{"image", "--target", "windows/amd64"}, "weld: --target windows/amd64: images are built for Linux targets only"},

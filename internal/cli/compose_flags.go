@@ -33,7 +33,8 @@ func (f *composeFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&f.flags.App, "app", "", "app module, as MODULE[@VERSION|=PATH], instead of a manifest")
 	fs.StringVar(&f.flags.Entry, "entry", "", "exported function IMPORTPATH.Func that runs the app (with --app)")
 	fs.StringVar(&f.flags.Package, "package", "", "the app's main package, if not the module root (with --app)")
-	fs.StringArrayVar(&f.flags.With, "with", nil, "plugin module, as MODULE[@VERSION|=PATH] (repeatable, with --app)")
+	fs.StringVar(&f.flags.Adapter, "adapter", "", "adapter FILE that says how the app is wired, for an app that ships none (with --app)")
+	fs.StringArrayVar(&f.flags.With, "with", nil, "plugin module, as MODULE[@VERSION|=PATH], or pkg:IMPORTPATH for a package of a module already in the build (repeatable, with --app)")
 	fs.StringArrayVar(&f.flags.Replace, "replace", nil, "replace directive OLD[@V]=>NEW[@V] (repeatable, with --app)")
 	fs.StringVar(&f.flags.Name, "name", "", "binary name (with --app; default: the app's last path element)")
 	fs.StringSliceVar(&f.tags, "tags", nil, "build tags (with --app)")
@@ -51,8 +52,8 @@ func (f *composeFlags) load() (*spec.Spec, error) {
 		return nil, err
 	}
 	if f.flags.App == "" {
-		if len(f.flags.With) > 0 || f.flags.Entry != "" || f.flags.Package != "" {
-			return nil, errors.New("--with, --entry and --package need --app; or put them in a manifest")
+		if len(f.flags.With) > 0 || f.flags.Entry != "" || f.flags.Package != "" || f.flags.Adapter != "" {
+			return nil, errors.New("--with, --entry, --package and --adapter need --app; or put them in a manifest")
 		}
 		file := f.file
 		if file == "" {

@@ -178,7 +178,7 @@ func GenerateFile(p FileParams) ([]byte, error) {
 	src, err := format.Source(buf.Bytes())
 	if err != nil {
 		if p.Main != nil {
-			return nil, &spec.Error{Pos: p.Main.TemplatePos, Msg: fmt.Sprintf("main.template does not make valid Go: %v\n%s", err, numbered(buf.Bytes()))}
+			return nil, &spec.Error{Pos: p.Main.TemplatePos, Msg: fmt.Sprintf("main.template does not make valid Go: %v\nin the generated %s:\n%s", err, GeneratedFileName, excerpt(buf.Bytes(), err))}
 		}
 		return nil, fmt.Errorf("generating %s: %w\n%s", GeneratedFileName, err, buf.Bytes())
 	}
@@ -198,15 +198,28 @@ func renderMain(m *spec.AdapterMain, d TemplateData) (string, error) {
 	return strings.TrimSpace(b.String()), nil
 }
 
-// numbered prints generated source with line numbers, for an error that
-// points into it.
-func numbered(src []byte) string {
+// excerpt prints the lines of generated source around the line an error
+// names ("LINE:COL: ..."), numbered, so that the error can be read
+// without the file, whose work directory is gone by then.
+func excerpt(src []byte, err error) string {
 	lines := strings.Split(strings.TrimRight(string(src), "\n"), "\n")
-	var b strings.Builder
-	for i, l := range lines {
-		fmt.Fprintf(&b, "%4d  %s\n", i+1, l)
+	at := 0
+	if line, _, ok := strings.Cut(err.Error(), ":"); ok {
+		at, _ = strconv.Atoi(line)
 	}
-	return b.String()
+	from, to := 1, len(lines)
+	if at > 0 {
+		from, to = max(1, at-4), min(len(lines), at+2)
+	}
+	var b strings.Builder
+	for i := from; i <= to; i++ {
+		mark := "  "
+		if i == at {
+			mark = "> "
+		}
+		fmt.Fprintf(&b, "%s%4d  %s\n", mark, i, lines[i-1])
+	}
+	return strings.TrimRight(b.String(), "\n")
 }
 
 // stringLiteral writes s as one quoted line per record line, joined by +,

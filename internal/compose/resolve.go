@@ -2,6 +2,7 @@ package compose
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -106,7 +107,14 @@ func Resolve(ctx context.Context, o Options) (*Composition, error) {
 		return nil, err
 	}
 	if err := c.assemble(wm); err != nil {
+		var pe *spec.Error
+		if errors.As(err, &pe) {
+			return nil, err // it names its file and line
+		}
 		return nil, fmt.Errorf("composing: %w", err)
+	}
+	if err := c.checkMain(ctx, o, nil); err != nil {
+		return nil, err
 	}
 	return c, nil
 }

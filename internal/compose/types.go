@@ -3,11 +3,16 @@ package compose
 import (
 	"context"
 	"fmt"
+	"go/ast"
 	"go/importer"
+	"go/parser"
 	"go/token"
 	"go/types"
 	"io"
 	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
 
 	"github.com/weldgo/weld/internal/gobuild"
 	"github.com/weldgo/weld/internal/spec"
@@ -125,4 +130,69 @@ func FactoryTypes(pkg *types.Package, fn string) []string {
 			return names
 		}
 	}
+}
+
+// checkMain type-checks the main package weld generates (for an entry
+// function or an adapter's template) before anything is compiled, so that
+// a mistake is reported at the manifest or adapter line that caused it,
+// not in a file of a work directory that is gone by the time go build
+// fails. A package whose export data cannot be had (one that needs a C
+// toolchain this machine lacks, say) leaves the check to go build.
+func (c *Composition) checkMain(ctx context.Context, o Options, imp types.Importer) error {
+	if !c.generatesMain() {
+		return nil
+	}
+	var src []byte
+	for name, data := range c.Overlay {
+		if filepath.Base(name) == GeneratedFileName {
+			src = data
+		}
+	}
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, GeneratedFileName, src, 0)
+	if err != nil {
+		return err
+	}
+	if imp == nil {
+		var pkgs []string
+		for _, is := range f.Imports {
+			p, _ := strconv.Unquote(is.Path.Value)
+			pkgs = append(pkgs, p)
+		}
+		if imp, err = exportImporter(ctx, o.Go, o.WorkDir, pkgs); err != nil {
+			return fmt.Errorf("type-checking the generated main: %w", err)
+		}
+	}
+	var errs []types.Error
+	conf := types.Config{Importer: imp, Error: func(err error) {
+		if te, ok := err.(types.Error); ok {
+			errs = append(errs, te)
+		}
+	}}
+	conf.Check("main", fset, []*ast.File{f}, nil)
+	for _, te := range errs {
+		if strings.Contains(te.Msg, "could not import") {
+			return nil // no export data: go build will say why
+		}
+	}
+	if len(errs) == 0 {
+		return nil
+	}
+	te := errs[0]
+	line := fset.Position(te.Pos).Line
+	lineText := ""
+	if lines := strings.Split(string(src), "\n"); line > 0 && line <= len(lines) {
+		lineText = strings.TrimSpace(lines[line-1])
+	}
+	for i, p := range append(append([]Plugin(nil), c.Defaults...), c.Plugins...) {
+		if strings.Contains(lineText, fmt.Sprintf("weldp%d.", i)) {
+			return posError(p.Spec.Pos, "plugin %s: the generated main does not compile with it: %s (in %q)", p.what(), te.Msg, lineText)
+		}
+	}
+	if c.Adapter != nil && c.Adapter.Main != nil {
+		return posError(c.Adapter.Main.TemplatePos, "main.template: the generated main does not compile: %s\nin the generated %s:\n%s",
+			te.Msg, GeneratedFileName, excerpt(src, fmt.Errorf("%d: %s", line, te.Msg)))
+	}
+	return posError(c.Spec.App.Pos, "app.entry %s: the generated main, which calls it, does not compile: %s; the entry must be a function that takes no arguments",
+		c.Spec.App.Entry, te.Msg)
 }

@@ -8,10 +8,13 @@ import (
 
 // Flags is the command-line form of a manifest, for builds without one:
 // weld build --app MODULE[@VERSION|=PATH] --with MODULE[@VERSION|=PATH] ...
+// A --with of pkg:IMPORTPATH, or a bare IMPORTPATH inside the app's
+// module, is a package of a module already in the build.
 type Flags struct {
 	App     string
 	Entry   string
 	Package string
+	Adapter string
 	With    []string
 	Name    string
 	Build   Build
@@ -34,8 +37,16 @@ func FromFlags(f Flags, dir string) (*Spec, error) {
 	}
 	s.App = App{Source: app, Entry: f.Entry}
 	s.App.Package = f.Package
+	if f.Adapter != "" {
+		s.App.Adapter, s.App.AdapterPos = f.Adapter, Pos{File: "--adapter"}
+	}
 	for i, w := range f.With {
-		p, err := parseSourceFlag(w, fmt.Sprintf("--with #%d", i+1))
+		pos := Pos{File: fmt.Sprintf("--with #%d", i+1)}
+		if pkg, ok := packageFlag(w, app.Module); ok {
+			s.Plugins = append(s.Plugins, Plugin{Source: Source{Package: pkg, Pos: pos}})
+			continue
+		}
+		p, err := parseSourceFlag(w, pos.File)
 		if err != nil {
 			return nil, err
 		}
@@ -75,4 +86,17 @@ func parseSourceFlag(v, flag string) (Source, error) {
 		version = "latest"
 	}
 	return Source{Module: mod, Version: version, Pos: pos}, nil
+}
+
+// packageFlag reads the --with forms that name a package of a module
+// already in the build: pkg:IMPORTPATH, or a bare import path inside the
+// app's module (which is in every build).
+func packageFlag(v, appModule string) (string, bool) {
+	if pkg, ok := strings.CutPrefix(v, "pkg:"); ok {
+		return pkg, true
+	}
+	if strings.ContainsAny(v, "@=") || appModule == "" {
+		return "", false
+	}
+	return v, strings.HasPrefix(v, appModule+"/")
 }

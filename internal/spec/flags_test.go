@@ -149,3 +149,24 @@ func TestFromFlagsSourceString(t *testing.T) {
 		t.Errorf("String() = %q, want %q", got, want)
 	}
 }
+
+func TestPackageFlag(t *testing.T) {
+	tests := []struct {
+		with, app string
+		pkg       string
+		ok        bool
+	}{
+		{"pkg:example.com/lib/plug", "example.com/app", "example.com/lib/plug", true},
+		{"github.com/caddyserver/caddy/v2/modules/standard", "github.com/caddyserver/caddy/v2", "github.com/caddyserver/caddy/v2/modules/standard", true},
+		{"github.com/caddyserver/caddy/v2", "github.com/caddyserver/caddy/v2", "", false},
+		{"github.com/caddyserver/caddy/v2x/p", "github.com/caddyserver/caddy/v2", "", false},
+		{"github.com/caddyserver/caddy/v2/modules/standard@v2.11.9", "github.com/caddyserver/caddy/v2", "", false},
+		{"example.com/other", "example.com/app", "", false},
+	}
+	for _, tt := range tests {
+		pkg, ok := packageFlag(tt.with, tt.app)
+		if pkg != tt.pkg && ok || ok != tt.ok {
+			t.Errorf("packageFlag(%q, %q) = %q, %v; want %q, %v", tt.with, tt.app, pkg, ok, tt.pkg, tt.ok)
+		}
+	}
+}
