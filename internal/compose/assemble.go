@@ -129,7 +129,7 @@ func (c *Composition) fileParams() FileParams {
 			Kind: pl.Kind, Name: pl.Name, Default: pl.Default}
 		if a.Wiring == spec.WireFactories {
 			tp.Alias = fmt.Sprintf("weldp%d", i)
-			tp.Factory = tp.Alias + "." + a.Factories.Function + "()"
+			tp.Factory = factoryExpression(a.Factories, tp.Alias)
 			p.Wired = append(p.Wired, tp)
 		} else {
 			p.Imports = append(p.Imports, pl.Package)
@@ -143,6 +143,20 @@ func (c *Composition) fileParams() FileParams {
 		}
 	}
 	return p
+}
+
+// factoryExpression is the Go expression that makes the factory of the
+// plugin imported as alias: the adapter's expression, with {{.Alias}} and
+// {{.Function}}, or alias.Function().
+func factoryExpression(f *spec.AdapterFactories, alias string) string {
+	if f.Expression == "" {
+		return alias + "." + f.Function + "()"
+	}
+	// ParseAdapter has parsed it (checkExpression), so it cannot fail.
+	t := template.Must(template.New("expression").Parse(f.Expression))
+	var b strings.Builder
+	_ = t.Execute(&b, map[string]string{"Alias": alias, "Function": f.Function})
+	return b.String()
 }
 
 // RecordExtra returns what the adapter wired, for the binary's second

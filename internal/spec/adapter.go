@@ -3,8 +3,10 @@ package spec
 import (
 	"fmt"
 	"go/token"
+	"io"
 	"regexp"
 	"strings"
+	"text/template"
 
 	yaml "go.yaml.in/yaml/v4"
 )
@@ -194,6 +196,15 @@ func (a *Adapter) check() error {
 		}
 		if !token.IsIdentifier(a.Factories.Function) || !token.IsExported(a.Factories.Function) {
 			return errorf(a.Factories.Pos, "factories.function %q must be an exported Go function name", a.Factories.Function)
+		}
+		if e := a.Factories.Expression; e != "" {
+			t, err := template.New("expression").Parse(e)
+			if err == nil {
+				err = t.Execute(io.Discard, map[string]string{"Alias": "p", "Function": a.Factories.Function})
+			}
+			if err != nil || !strings.Contains(e, "{{.Alias}}") {
+				return errorf(a.Factories.Pos, "factories.expression %q must be a template of a Go expression that uses {{.Alias}} (the plugin's package): %v", e, err)
+			}
 		}
 	default:
 		return errorf(a.WiringPos, "wiring: %q is not one of %s, %s, %s", a.Wiring, WireImport, WireFactories, WireOrdered)
