@@ -72,7 +72,13 @@ func Resolve(ctx context.Context, o Options) (*Composition, error) {
 	}
 
 	// Add the plugins and load every package of the build.
-	if err := c.addPlugins(downloaded, wm, o.Warn); err != nil {
+	// Go ignores a published module's replace directives by design, so
+	// they are worth a line (one per plugin) only to a user who asks (-v).
+	replaceWarn := func(string) {}
+	if o.Go.Verbosity() != nil {
+		replaceWarn = o.Warn
+	}
+	if err := c.addPlugins(downloaded, wm, replaceWarn); err != nil {
 		return nil, err
 	}
 	if err := wm.write(o.WorkDir); err != nil {
