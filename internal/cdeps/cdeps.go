@@ -56,6 +56,14 @@ func Find(c *compose.Composition) []Need {
 			pkg   string
 		}{Owner{"plugin", p.Module.Path, src, p.Spec.Pos.String()}, p.Package})
 	}
+	for _, d := range c.Defaults {
+		if d.Package != "" {
+			roots = append(roots, struct {
+				owner Owner
+				pkg   string
+			}{Owner{"default plugin", d.Module.Path, d.Name, d.Spec.Pos.String()}, d.Package})
+		}
+	}
 	var needs []Need
 	for _, r := range roots {
 		n := Need{Owner: r.owner}
