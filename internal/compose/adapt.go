@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"text/template"
 
 	"github.com/weldgo/weld/internal/adapter"
 	"github.com/weldgo/weld/internal/spec"
@@ -30,10 +31,16 @@ func (c *Composition) findAdapter(ctx context.Context, o Options, wm *workModule
 		return err
 	}
 	var queries []string
-	for _, d := range kept {
-		if d.Module != "" && d.Module != c.App.Path {
-			queries = append(queries, d.Module+"@"+d.Version)
+	for i, d := range kept {
+		if d.Module == "" || d.Module == c.App.Path {
+			continue
 		}
+		if strings.Contains(d.Version, "{{") {
+			if kept[i].Version, err = c.defaultVersion(ctx, o, d); err != nil {
+				return err
+			}
+		}
+		queries = append(queries, d.Module+"@"+kept[i].Version)
 	}
 	versions := map[string]string{}
 	if len(queries) > 0 {
@@ -58,6 +65,39 @@ func (c *Composition) findAdapter(ctx context.Context, o Options, wm *workModule
 		c.Defaults = append(c.Defaults, p)
 	}
 	return nil
+}
+
+// defaultVersion renders a default plugin's version template. Its
+// function version "MODULE" is the version the app alone selects for
+// MODULE, so that a default released with the app's other modules follows
+// the app: version "go.example/sibling" picks the sibling's release.
+func (c *Composition) defaultVersion(ctx context.Context, o Options, d spec.AdapterPlugin) (string, error) {
+	if c.appAlone == nil {
+		mods, err := listModules(ctx, o.Go, o.WorkDir)
+		if err != nil {
+			return "", fmt.Errorf("resolving app %s: %w", c.Spec.App.Source, err)
+		}
+		c.appAlone = map[string]string{}
+		for _, m := range mods {
+			c.appAlone[m.Path] = m.Version
+		}
+	}
+	funcs := template.FuncMap{"version": func(module string) (string, error) {
+		v, ok := c.appAlone[module]
+		if !ok || v == "" {
+			return "", fmt.Errorf("module %s is not in the build of app %s", module, c.App.Path)
+		}
+		return v, nil
+	}}
+	t, err := template.New("version").Funcs(funcs).Option("missingkey=error").Parse(d.Version)
+	var b strings.Builder
+	if err == nil {
+		err = t.Execute(&b, TemplateData{Name: c.Spec.Name, Version: c.Spec.Version, App: ModuleVersion{c.App.Path, c.App.RecordVersion()}})
+	}
+	if err != nil {
+		return "", posError(d.Pos, "default plugin %s: version: %v", d.Name, err)
+	}
+	return b.String(), nil
 }
 
 // mainImports are the packages the adapter's generated main imports.

@@ -90,6 +90,11 @@ type Composition struct {
 	Adapter  *adapter.Found
 	Defaults []Plugin
 	Order    []string
+	// appAlone is the app's own build list, by module path, when a
+	// default plugin's version follows it.
+	appAlone map[string]string
+	// summed are go.sum lines the composed go.mod needs (checkMain).
+	summed map[string]bool
 
 	// BuildDir is where go build runs: the app's module directory, or
 	// WorkDir for an entry app.

@@ -209,7 +209,17 @@ func editGoMod(dir string, edit func(*modfile.File) error) error {
 
 // listModules returns the build list of the module in dir.
 func listModules(ctx context.Context, r gobuild.GoCommand, dir string) ([]*ListModule, error) {
-	out, err := r.Run(ctx, gobuild.Call{Dir: dir, Args: []string{"list", "-mod=mod", "-m", "-json", "all"}})
+	return listModulesWith(ctx, r, dir, "")
+}
+
+// listModulesWith returns the build list of the module in dir as the
+// go.mod modFile (when set) describes it.
+func listModulesWith(ctx context.Context, r gobuild.GoCommand, dir, modFile string) ([]*ListModule, error) {
+	args := []string{"list", "-mod=mod", "-m", "-json"}
+	if modFile != "" {
+		args = append(args, "-modfile="+modFile)
+	}
+	out, err := r.Run(ctx, gobuild.Call{Dir: dir, Args: append(args, "all")})
 	if err != nil {
 		return nil, err
 	}

@@ -15,7 +15,7 @@ import (
 // comes back byte for byte.
 func TestRootsModule(t *testing.T) {
 	dir := t.TempDir()
-	wm := newWorkModule("weld.local/app", func(string) {})
+	wm := newWorkModule("weld.local/app", func(string) {}, false)
 	wm.raiseGo("1.22")
 	wm.require("example.com/app", "v1.0.0")
 	wm.require("example.com/local", zeroVersion)

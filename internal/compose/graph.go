@@ -169,9 +169,27 @@ func (c *Composition) Sums(ctx context.Context, o Options) ([]string, error) {
 		if len(f) != 3 {
 			continue
 		}
-		if nodes[f[0]+"@"+strings.TrimSuffix(f[1], "/go.mod")] {
+		if nodes[f[0]+"@"+strings.TrimSuffix(f[1], "/go.mod")] || c.summed[line] {
 			out = append(out, line)
 		}
 	}
 	return out, nil
+}
+
+// completeSums remembers the go.sum lines that listing with the composed
+// go.mod added to before (after), lines that module graph of the scratch
+// module does not reach, so that Sums records them in the lock too.
+func (c *Composition) completeSums(before, after []byte) {
+	had := map[string]bool{}
+	for _, line := range strings.Split(string(before), "\n") {
+		had[strings.TrimSpace(line)] = true
+	}
+	for _, line := range strings.Split(string(after), "\n") {
+		if line = strings.TrimSpace(line); line != "" && !had[line] {
+			if c.summed == nil {
+				c.summed = map[string]bool{}
+			}
+			c.summed[line] = true
+		}
+	}
 }

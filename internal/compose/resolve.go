@@ -24,7 +24,7 @@ func Resolve(ctx context.Context, o Options) (*Composition, error) {
 		o.Warn = func(string) {}
 	}
 	c := &Composition{Spec: s, work: o.WorkDir}
-	wm := newWorkModule("weld.local/"+s.Name, o.Warn)
+	wm := newWorkModule("weld.local/"+s.Name, o.Warn, o.Go.Verbosity() != nil)
 	if err := wm.write(o.WorkDir); err != nil {
 		return nil, err
 	}
@@ -332,18 +332,7 @@ func (c *Composition) selectVersions(ctx context.Context, o Options, final, base
 	for _, m := range baseline {
 		base[m.Path] = m.Version
 	}
-	selected := map[string]*ListModule{}
-	for _, m := range final {
-		if m.Main {
-			continue
-		}
-		selected[m.Path] = m
-		mod := Module{Path: m.Path, Version: m.Version, Dir: m.Dir}
-		if m.Replace != nil && m.Replace.Version == "" {
-			mod.Local, mod.Dir = true, m.Replace.Path
-		}
-		c.BuildList = append(c.BuildList, mod)
-	}
+	selected := c.setBuildList(final)
 	for i, p := range c.Plugins {
 		if m := selected[p.Module.Path]; m != nil && !p.Module.Local {
 			c.Plugins[i].Module.Version = m.Version
@@ -381,6 +370,25 @@ func (c *Composition) selectVersions(ctx context.Context, o Options, final, base
 		}
 	}
 	return nil
+}
+
+// setBuildList records the final build list, and returns its modules by
+// path.
+func (c *Composition) setBuildList(final []*ListModule) map[string]*ListModule {
+	selected := map[string]*ListModule{}
+	c.BuildList = nil
+	for _, m := range final {
+		if m.Main {
+			continue
+		}
+		selected[m.Path] = m
+		mod := Module{Path: m.Path, Version: m.Version, Dir: m.Dir}
+		if m.Replace != nil && m.Replace.Version == "" {
+			mod.Local, mod.Dir = true, m.Replace.Path
+		}
+		c.BuildList = append(c.BuildList, mod)
+	}
+	return selected
 }
 
 func (c *Composition) appUpgraded(ctx context.Context, o Options, m *ListModule) error {

@@ -1,6 +1,7 @@
 package compose
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"go/ast"
@@ -30,9 +31,12 @@ type exportPackage struct {
 // produce (from its build cache, where go build finds it again), rather
 // than type-checking their sources. Packages that do not build have no
 // export data; importing one fails.
-func exportImporter(ctx context.Context, r gobuild.GoCommand, dir string, pkgs []string) (types.Importer, error) {
-	out, err := r.Run(ctx, gobuild.Call{Dir: dir,
-		Args: append([]string{"list", "-mod=mod", "-e", "-export", "-deps", "-json=ImportPath,Export,Error"}, pkgs...)})
+func exportImporter(ctx context.Context, r gobuild.GoCommand, dir, modFile string, pkgs []string) (types.Importer, error) {
+	args := []string{"list", "-mod=mod", "-e", "-export", "-deps", "-json=ImportPath,Export,Error"}
+	if modFile != "" {
+		args = append(args, "-modfile="+modFile)
+	}
+	out, err := r.Run(ctx, gobuild.Call{Dir: dir, Args: append(args, pkgs...)})
 	if err != nil {
 		return nil, err
 	}
@@ -74,7 +78,7 @@ func (c *Composition) inferKinds(ctx context.Context, o Options) (map[string]str
 	if len(pkgs) == 0 {
 		return nil, nil
 	}
-	imp, err := exportImporter(ctx, o.Go, o.WorkDir, pkgs)
+	imp, err := exportImporter(ctx, o.Go, o.WorkDir, "", pkgs)
 	if err != nil {
 		return nil, fmt.Errorf("reading the plugins' factory types: %w", err)
 	}
@@ -132,6 +136,41 @@ func FactoryTypes(pkg *types.Package, fn string) []string {
 	}
 }
 
+// adoptComposedModFile makes the go.mod and go.sum that listing with the
+// composed go.mod left (modFile, sumFile) the ones the build uses, and
+// takes the build list from them. The composed go.mod requires every
+// module directly, so the go command also reads the requirements of old
+// (unpruned) modules among them, which the scratch module's pruned graph
+// did not: go build would otherwise refuse the go.mod as out of date.
+func (c *Composition) adoptComposedModFile(ctx context.Context, o Options, modFile, sumFile string) error {
+	goMod, goSum := filepath.Join(c.BuildDir, "go.mod"), filepath.Join(c.BuildDir, "go.sum")
+	mod, err := os.ReadFile(modFile)
+	if err != nil {
+		return err
+	}
+	sums, err := os.ReadFile(sumFile)
+	if err != nil {
+		return err
+	}
+	if bytes.Equal(mod, c.Overlay[goMod]) {
+		c.completeSums(c.Overlay[goSum], sums)
+		c.Overlay[goSum] = mergeSums(c.Overlay[goSum], sums)
+		return nil
+	}
+	final, err := listModulesWith(ctx, o.Go, c.BuildDir, modFile)
+	if err != nil {
+		return fmt.Errorf("resolving the composed main module: %w", err)
+	}
+	if sums, err = os.ReadFile(sumFile); err != nil {
+		return err
+	}
+	c.completeSums(c.Overlay[goSum], sums)
+	c.Overlay[goMod] = mod
+	c.Overlay[goSum] = mergeSums(c.Overlay[goSum], sums)
+	c.setBuildList(final)
+	return nil
+}
+
 // checkMain type-checks the main package weld generates (for an entry
 // function or an adapter's template) before anything is compiled, so that
 // a mistake is reported at the manifest or adapter line that caused it,
@@ -159,8 +198,25 @@ func (c *Composition) checkMain(ctx context.Context, o Options, imp types.Import
 			p, _ := strconv.Unquote(is.Path.Value)
 			pkgs = append(pkgs, p)
 		}
-		if imp, err = exportImporter(ctx, o.Go, o.WorkDir, pkgs); err != nil {
+		// The imports are listed with the composed go.mod, as go build
+		// will read it, so that go.sum also gets what that needs: the
+		// composed go.mod requires every module of the build directly,
+		// and the go.mod files of an old (unpruned) one's own
+		// requirements must then be summed too.
+		modFile := filepath.Join(c.work, "weld-composed.mod")
+		sumFile := strings.TrimSuffix(modFile, ".mod") + ".sum"
+		goSum := filepath.Join(c.BuildDir, "go.sum")
+		if err := os.WriteFile(modFile, c.Overlay[filepath.Join(c.BuildDir, "go.mod")], 0o644); err != nil {
+			return err
+		}
+		if err := os.WriteFile(sumFile, c.Overlay[goSum], 0o644); err != nil {
+			return err
+		}
+		if imp, err = exportImporter(ctx, o.Go, c.BuildDir, modFile, pkgs); err != nil {
 			return fmt.Errorf("type-checking the generated main: %w", err)
+		}
+		if err := c.adoptComposedModFile(ctx, o, modFile, sumFile); err != nil {
+			return err
 		}
 	}
 	var errs []types.Error

@@ -8,6 +8,8 @@ import (
 
 	"golang.org/x/mod/modfile"
 	"golang.org/x/mod/module"
+
+	"github.com/weldgo/weld/internal/textlimit"
 )
 
 // zeroVersion is the placeholder version the go command itself uses for a
@@ -31,10 +33,12 @@ type workModule struct {
 	replaces  []replacement
 	excludes  []module.Version
 	warn      func(string)
+	// verbose says the user asked for every detail (-v).
+	verbose bool
 }
 
-func newWorkModule(path string, warn func(string)) *workModule {
-	return &workModule{path: path, requires: map[string]string{}, warn: warn}
+func newWorkModule(path string, warn func(string), verbose bool) *workModule {
+	return &workModule{path: path, requires: map[string]string{}, warn: warn, verbose: verbose}
 }
 
 func (w *workModule) require(path, version string) { w.requires[path] = version }
@@ -75,12 +79,21 @@ func (w *workModule) exclude(m module.Version) {
 // empty (a module from the module cache) directory replacements cannot be
 // followed and are dropped with a warning.
 func (w *workModule) addModFileDirectives(f *modfile.File, dir, from string) {
+	var dropped []string
+	defer func() {
+		// A published module's directory replacements are its own
+		// repository's development wiring, which Go ignores too: one line,
+		// for a user who asks (-v).
+		if len(dropped) > 0 && w.verbose {
+			w.warn(fmt.Sprintf("%s: ignoring %d directory replacements of its published go.mod, which cannot be followed: %s",
+				from, len(dropped), textlimit.Join(dropped, ", ", 5)))
+		}
+	}()
 	for _, r := range f.Replace {
 		newMod := r.New
 		if newMod.Version == "" {
 			if dir == "" {
-				w.warn(fmt.Sprintf("%s: ignoring replace %s => %s: a published module's directory replacement cannot be followed",
-					from, fmtVersion(r.Old), r.New.Path))
+				dropped = append(dropped, fmtVersion(r.Old)+" => "+r.New.Path)
 				continue
 			}
 			if !filepath.IsAbs(newMod.Path) {

@@ -106,7 +106,7 @@ func TestWorkModuleFormat(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.desc, func(t *testing.T) {
 			var warns []string
-			w := newWorkModule("weld.local/work", func(s string) { warns = append(warns, s) })
+			w := newWorkModule("weld.local/work", func(s string) { warns = append(warns, s) }, true)
 			tt.build(w)
 			out, err := w.format()
 			if err != nil {
@@ -170,7 +170,7 @@ func checkGoMod(t *testing.T, data []byte, w *workModule) {
 }
 
 func TestWorkModuleFormatError(t *testing.T) {
-	w := newWorkModule("weld.local/work", func(string) {})
+	w := newWorkModule("weld.local/work", func(string) {}, false)
 	w.exclude(mv("example.com/c", "v1"))
 	_, err := w.format()
 	want := `exclude example.com/c@v1: version "v1" invalid: must be of the form v1.2.3`
@@ -208,16 +208,16 @@ exclude example.com/d v0.1.0
 			desc:     "module from the cache: directory replacements dropped",
 			dir:      "",
 			wantReps: []string{"example.com/b@v1.0.0 => example.com/b@v1.0.1"},
+			// One line for the module, however many it drops (with -v).
 			wantWarns: []string{
-				"app example.com/app: ignoring replace example.com/a => ../a: a published module's directory replacement cannot be followed",
-				"app example.com/app: ignoring replace example.com/c => /abs/c: a published module's directory replacement cannot be followed",
+				"app example.com/app: ignoring 2 directory replacements of its published go.mod, which cannot be followed: example.com/a => ../a, example.com/c => /abs/c",
 			},
 		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.desc, func(t *testing.T) {
 			var warns []string
-			w := newWorkModule("weld.local/work", func(s string) { warns = append(warns, s) })
+			w := newWorkModule("weld.local/work", func(s string) { warns = append(warns, s) }, true)
 			w.addModFileDirectives(f, tt.dir, "app example.com/app")
 			var reps []string
 			for _, r := range w.replaces {
