@@ -31,12 +31,18 @@ type exportPackage struct {
 // produce (from its build cache, where go build finds it again), rather
 // than type-checking their sources. Packages that do not build have no
 // export data; importing one fails.
-func exportImporter(ctx context.Context, r gobuild.GoCommand, dir, modFile string, pkgs []string) (types.Importer, error) {
-	args := []string{"list", "-mod=mod", "-e", "-export", "-deps", "-json=ImportPath,Export,Error"}
+func (c *Composition) exportImporter(ctx context.Context, r gobuild.GoCommand, dir, modFile string, pkgs []string) (types.Importer, error) {
+	// With the flags and cgo setting that go build will use for this
+	// machine, the packages compiled for their export data are the ones
+	// go build finds in the build cache, not a second compile.
+	args := []string{"list", "-mod=mod", "-e", "-export", "-deps", "-json=ImportPath,Export,Error", "-trimpath"}
+	if tags, _, err := c.BuildFlags(); err == nil && len(tags) > 0 {
+		args = append(args, "-tags="+strings.Join(tags, ","))
+	}
 	if modFile != "" {
 		args = append(args, "-modfile="+modFile)
 	}
-	out, err := r.Run(ctx, gobuild.Call{Dir: dir, Args: append(args, pkgs...)})
+	out, err := r.Run(ctx, gobuild.Call{Dir: dir, Args: append(args, pkgs...), Env: append(append([]string(nil), c.Spec.Build.Env...), "CGO_ENABLED="+c.hostCgo())})
 	if err != nil {
 		return nil, err
 	}
@@ -60,6 +66,23 @@ func exportImporter(ctx context.Context, r gobuild.GoCommand, dir, modFile strin
 	return importer.ForCompiler(token.NewFileSet(), "gc", lookup), nil
 }
 
+// hostCgo is CGO_ENABLED as a build for this machine sets it: build.cgo,
+// and with auto whether a composed package has cgo files.
+func (c *Composition) hostCgo() string {
+	switch c.Spec.Build.Cgo {
+	case spec.CgoOn:
+		return "1"
+	case spec.CgoOff:
+		return "0"
+	}
+	for _, p := range c.Packages {
+		if !p.Standard && len(p.CgoFiles) > 0 {
+			return "1"
+		}
+	}
+	return "0"
+}
+
 // inferKinds reads, for an adapter that wires factories, the kind of each
 // plugin without a kind: in the manifest: the type its factory function
 // returns, matched against the adapter's kinds. A plugin whose kind
@@ -78,7 +101,7 @@ func (c *Composition) inferKinds(ctx context.Context, o Options) (map[string]str
 	if len(pkgs) == 0 {
 		return nil, nil
 	}
-	imp, err := exportImporter(ctx, o.Go, o.WorkDir, "", pkgs)
+	imp, err := c.exportImporter(ctx, o.Go, o.WorkDir, "", pkgs)
 	if err != nil {
 		return nil, fmt.Errorf("reading the plugins' factory types: %w", err)
 	}
@@ -212,7 +235,7 @@ func (c *Composition) checkMain(ctx context.Context, o Options, imp types.Import
 		if err := os.WriteFile(sumFile, c.Overlay[goSum], 0o644); err != nil {
 			return err
 		}
-		if imp, err = exportImporter(ctx, o.Go, c.BuildDir, modFile, pkgs); err != nil {
+		if imp, err = c.exportImporter(ctx, o.Go, c.BuildDir, modFile, pkgs); err != nil {
 			return fmt.Errorf("type-checking the generated main: %w", err)
 		}
 		if err := c.adoptComposedModFile(ctx, o, modFile, sumFile); err != nil {
