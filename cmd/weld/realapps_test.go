@@ -17,6 +17,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/weldgo/weld/internal/lock/locktest"
 )
 
 // TestRealApps composes real apps, fetched through the module proxy, from
@@ -39,15 +41,7 @@ func TestRealApps(t *testing.T) {
 func project(t *testing.T, files map[string]string) string {
 	t.Helper()
 	dir := t.TempDir()
-	for name, content := range files {
-		p := filepath.Join(dir, name)
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	locktest.WriteFiles(t, dir, files)
 	return dir
 }
 

@@ -3,10 +3,8 @@
 package outcache
 
 import (
-	"bufio"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"reflect"
 	"testing"
@@ -75,21 +73,7 @@ func TestPutAfterKilledPut(t *testing.T) {
 		os.Exit(1)
 	}
 	s := &Store{Dir: filepath.Join(t.TempDir(), "out")}
-	cmd := exec.Command(os.Args[0], "-test.run=^TestPutAfterKilledPut$")
-	cmd.Env = append(os.Environ(), "OUTCACHE_TEST_KILLED_PUT="+s.Dir)
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	line, _ := bufio.NewReader(out).ReadString('\n')
-	cmd.Process.Kill()
-	cmd.Wait()
-	if line != "filling\n" {
-		t.Fatalf("the writer process said %q", line)
-	}
+	atomictest.KillWhen(t, "TestPutAfterKilledPut", "filling", "OUTCACHE_TEST_KILLED_PUT="+s.Dir)
 	if left := names(t, s.Dir); len(left) != 1 {
 		t.Fatalf("the killed writer left %q, want one temporary directory", left)
 	}

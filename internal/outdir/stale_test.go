@@ -3,10 +3,8 @@
 package outdir
 
 import (
-	"bufio"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"testing"
 	"time"
@@ -59,22 +57,7 @@ func TestRunAfterKilledRun(t *testing.T) {
 	}
 	root := t.TempDir()
 	dir := filepath.Join(root, "out")
-	cmd := exec.Command(os.Args[0], "-test.run=^TestRunAfterKilledRun$")
-	cmd.Env = append(os.Environ(), "OUTDIR_TEST_KILLED_RUN="+dir)
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd.Stderr = os.Stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	line, _ := bufio.NewReader(out).ReadString('\n')
-	cmd.Process.Kill()
-	cmd.Wait()
-	if line != "writing\n" {
-		t.Fatalf("the writer process said %q", line)
-	}
+	atomictest.KillWhen(t, "TestRunAfterKilledRun", "writing", "OUTDIR_TEST_KILLED_RUN="+dir)
 	left, _ := filepath.Glob(filepath.Join(root, ".out.tmp-*"))
 	if len(left) != 1 {
 		t.Fatalf("the killed run left %v, want one temporary directory", left)

@@ -3,11 +3,9 @@
 package sysroot
 
 import (
-	"bufio"
 	"context"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -79,22 +77,7 @@ func TestEnsureAfterKilledExtraction(t *testing.T) {
 	}
 	a := newFakeArchive(t, testPackages())
 	r := a.request(t, "app-dev")
-	cmd := exec.Command(os.Args[0], "-test.run=^TestEnsureAfterKilledExtraction$")
-	cmd.Env = append(os.Environ(), "SYSROOT_TEST_KILLED_EXTRACTION="+r.CacheDir)
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd.Stderr = os.Stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	line, _ := bufio.NewReader(out).ReadString('\n')
-	cmd.Process.Kill()
-	cmd.Wait()
-	if line != "extracted\n" {
-		t.Fatalf("the extracting process said %q", line)
-	}
+	atomictest.KillWhen(t, "TestEnsureAfterKilledExtraction", "extracted", "SYSROOT_TEST_KILLED_EXTRACTION="+r.CacheDir)
 	before := hiddenTrees(t, r.CacheDir)
 	if len(before) == 0 {
 		t.Fatal("the killed extraction left no temporary tree")

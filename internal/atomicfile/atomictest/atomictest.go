@@ -5,6 +5,7 @@
 package atomictest
 
 import (
+	"bufio"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -65,4 +66,28 @@ func Exists(t testing.TB, path string) bool {
 		t.Fatal(err)
 	}
 	return err == nil
+}
+
+// KillWhen runs the test named test of this test binary as a child
+// process with env added, reads the first line it prints, and kills it
+// then: a writer stopped in the middle of its work, as by SIGKILL or a
+// power cut. The child says what it is doing, want, once it is midway.
+func KillWhen(t testing.TB, test, want string, env ...string) {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^"+test+"$")
+	cmd.Env = append(os.Environ(), env...)
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	line, _ := bufio.NewReader(out).ReadString('\n')
+	cmd.Process.Kill()
+	cmd.Wait()
+	if line != want+"\n" {
+		t.Fatalf("the child process said %q, want %q", line, want)
+	}
 }

@@ -23,15 +23,7 @@ func Project(t testing.TB, lockGo string) (dir string, edit func()) {
 		"app/go.mod":  "module example.com/app\n\ngo 1.22\n",
 		"app/main.go": "package main\n\nfunc main() {}\n",
 	}
-	for name, content := range files {
-		p := filepath.Join(dir, name)
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	WriteFiles(t, dir, files)
 	if lockGo != "" {
 		h, err := lock.HashDir(filepath.Join(dir, "app"), "example.com/app")
 		if err != nil {
@@ -49,4 +41,18 @@ func Project(t testing.TB, lockGo string) (dir string, edit func()) {
 		}
 	}
 	return dir, edit
+}
+
+// WriteFiles writes files (slash-separated path: content) under dir.
+func WriteFiles(t testing.TB, dir string, files map[string]string) {
+	t.Helper()
+	for name, content := range files {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
 }
