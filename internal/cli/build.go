@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -15,6 +16,7 @@ func newBuildCmd() *cobra.Command {
 	var cf composeFlags
 	var outDir, vendorDir string
 	var noCache bool
+	var sbom string
 	var targets []string
 	cmd := &cobra.Command{
 		Use:   "build [-f weld.yaml] [-o DIR] [--target OS/ARCH]...",
@@ -39,6 +41,9 @@ artifact's path.`,
 				o = cf.options(s, cmd.ErrOrStderr())
 			}
 			o.OutDir, o.NoCache = outDir, noCache
+			if err := setSBOM(o.Spec, sbom); err != nil {
+				return err
+			}
 			if len(targets) > 0 {
 				var err error
 				if o.Targets, err = parseTargets(targets, o.Spec); err != nil {
@@ -60,6 +65,9 @@ artifact's path.`,
 				for _, p := range a.Packages {
 					fmt.Fprintln(cmd.OutOrStdout(), p)
 				}
+				for _, p := range a.Attestations {
+					fmt.Fprintln(cmd.OutOrStdout(), p)
+				}
 			}
 			return nil
 		},
@@ -69,6 +77,7 @@ artifact's path.`,
 	cmd.Flags().StringArrayVar(&targets, "target", nil, "target OS/ARCH[/VARIANT], or all for the manifest's targets (repeatable; default: the host)")
 	cmd.Flags().StringVar(&vendorDir, "vendor", "", "build the directory written by weld vendor, offline")
 	cmd.Flags().BoolVar(&noCache, "no-cache", false, "compile even if the output is in weld's cache")
+	cmd.Flags().StringVar(&sbom, "sbom", "", "SBOM formats beside each artifact: spdx, cyclonedx, both (spdx,cyclonedx) or none (default: the manifest's outputs.sbom, else spdx)")
 	return cmd
 }
 
@@ -98,4 +107,21 @@ func buildVendored(cmd *cobra.Command, o pipeline.Options, dir string) ([]pipeli
 		arts[i].Binary = b
 	}
 	return arts, nil
+}
+
+// setSBOM applies --sbom to the spec: a comma-separated list of formats,
+// or none.
+func setSBOM(s *spec.Spec, flag string) error {
+	if flag == "" || s == nil {
+		return nil
+	}
+	formats := []string{}
+	if flag != "none" {
+		formats = strings.Split(flag, ",")
+	}
+	if _, err := spec.CheckSBOM(formats); err != nil {
+		return fmt.Errorf("--sbom: %w", err)
+	}
+	s.Outputs.SBOM = formats
+	return nil
 }

@@ -61,6 +61,8 @@ func (o Options) outDir() string {
 type Artifact struct {
 	build.Binary
 	Packages []string
+	// Attestations are the SBOMs of the binary and of each package.
+	Attestations []string
 }
 
 // Session is one run of the stages: the lock decision, the composition
@@ -78,6 +80,8 @@ type Session struct {
 	report  *outcache.Reporter
 	// outputs serves binaries from the cache and stores fresh ones.
 	outputs *build.Cached
+	// licenses are the modules' detected licenses, by path@version.
+	licenses map[string]string
 }
 
 // Open decides the lock and resolves the composition, for the commands

@@ -57,8 +57,28 @@ type Outputs struct {
 	Deb *DebOutput
 	// Image describes the OCI image that weld image builds.
 	Image *ImageOutput
-	Pos   Pos
+	// SBOM lists the SBOM formats written beside every artifact (spdx,
+	// cyclonedx); nil means the default, spdx, and empty means none.
+	SBOM    []string
+	SBOMPos Pos
+	Pos     Pos
 }
+
+// SBOMFormats are the SBOM formats to write: the manifest's, without
+// repeats, or the default (spdx) when it sets none.
+func (o Outputs) SBOMFormats() []string {
+	f, err := CheckSBOM(o.SBOM)
+	if err != nil {
+		return nil // Validate reports it
+	}
+	return f
+}
+
+// SBOM formats.
+const (
+	SBOMSPDX      = "spdx"
+	SBOMCycloneDX = "cyclonedx"
+)
 
 // ImageOutput describes an OCI image of the composition.
 type ImageOutput struct {

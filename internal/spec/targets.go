@@ -69,6 +69,10 @@ func (r nodeReader) outputs(n *yaml.Node) (Outputs, error) {
 			o.Image, err = r.image(n)
 			return err
 		},
+		"sbom": func(n *yaml.Node) error {
+			o.SBOM, o.SBOMPos = []string{}, r.pos(resolve(n))
+			return r.strList(&o.SBOM, "outputs.sbom")(n)
+		},
 		"deb": func(n *yaml.Node) error {
 			d := &DebOutput{Pos: r.pos(resolve(n))}
 			o.Deb = d

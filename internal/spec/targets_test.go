@@ -379,7 +379,7 @@ func TestParseOutputsErrors(t *testing.T) {
 		{"image unknown key", tDoc{tApp, "outputs: {image: {ports: [80], volumes: [/data]}}"},
 			`weld.yaml:2:32: unknown key "volumes" in outputs.image (known keys: base, ca_certificates, cmd, entrypoint, env, files, labels, name, path, ports, tags, user, workdir, zoneinfo)`},
 		{"outputs unknown key", tDoc{tApp, "outputs: {rpm: {}}"},
-			`weld.yaml:2:11: unknown key "rpm" in outputs (known keys: archive, deb, image)`},
+			`weld.yaml:2:11: unknown key "rpm" in outputs (known keys: archive, deb, image, sbom)`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.description, func(t *testing.T) {

@@ -1,6 +1,7 @@
 package spec
 
 import (
+	"fmt"
 	"go/token"
 	"path"
 	"strings"
@@ -51,6 +52,9 @@ func (s *Spec) Validate() error {
 		if msg := checkBuildEnv(k, v); msg != "" {
 			return errorf(s.posOr(Pos{}), "build.env: %s", msg)
 		}
+	}
+	if _, err := CheckSBOM(s.Outputs.SBOM); err != nil {
+		return errorf(s.posOr(s.Outputs.SBOMPos), "outputs.sbom: %v", err)
 	}
 	if d := s.Outputs.Deb; d != nil {
 		switch {
@@ -222,4 +226,26 @@ func defaultName(a App) string {
 		p = prefix
 	}
 	return path.Base(p)
+}
+
+// CheckSBOM checks a list of SBOM formats and returns it without
+// repeats, in the order given; nil (not set) gives the default, spdx.
+func CheckSBOM(formats []string) ([]string, error) {
+	if formats == nil {
+		return []string{SBOMSPDX}, nil
+	}
+	out := []string{}
+	seen := map[string]bool{}
+	for _, f := range formats {
+		switch f {
+		case SBOMSPDX, SBOMCycloneDX:
+		default:
+			return nil, fmt.Errorf("%q is not an SBOM format; use spdx, cyclonedx, or an empty list for none", f)
+		}
+		if !seen[f] {
+			seen[f] = true
+			out = append(out, f)
+		}
+	}
+	return out, nil
 }

@@ -1,0 +1,257 @@
+package pipeline
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/weldgo/weld/internal/artifact/linkdeps"
+	"github.com/weldgo/weld/internal/atomicfile"
+	"github.com/weldgo/weld/internal/attest"
+	"github.com/weldgo/weld/internal/build"
+	"github.com/weldgo/weld/internal/outcache"
+	"github.com/weldgo/weld/internal/pack"
+	"github.com/weldgo/weld/internal/target"
+)
+
+// attest writes an SBOM beside every artifact (the binary and each of its
+// packages), in each format the manifest asks for, and lists them in the
+// artifact's Attestations. A target whose SBOMs are in the cache (under
+// the binary's key, the packages and the formats) gets them from there.
+func (s *Session) attest(ctx context.Context, arts []Artifact) error {
+	formats := s.opts.Spec.Outputs.SBOMFormats()
+	if len(formats) == 0 || s.opts.NoPackages {
+		return nil
+	}
+	created, err := pack.Epoch(s.opts.Go.Getenv)
+	if err != nil {
+		return err
+	}
+	for i := range arts {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		a := &arts[i]
+		files := append([]string{a.Path}, a.Packages...)
+		key := ""
+		if a.Key != "" {
+			// The binary's key, the packages' settings and the C side
+			// determine every byte the SBOMs describe, so a no-op build
+			// hashes nothing to find them.
+			var names []string
+			for _, f := range files {
+				names = append(names, filepath.Base(f))
+			}
+			cside := ""
+			if a.Cgo {
+				cside = s.tools.Fingerprint(ctx, a.Target, a.CLibs)
+			}
+			o := s.opts.Spec.Outputs
+			key = outcache.Key("weld sbom v1", a.Key, strings.Join(formats, ","), created.String(), strings.Join(names, ","),
+				fmt.Sprint(o.Archive), fmt.Sprintf("%+v", o.Deb), s.opts.Spec.Version, cside, outcache.WeldIdentity())
+			if paths, ok := s.sbomsFromCache(key, a.Path, formats, a.Target); ok {
+				a.Attestations = paths
+				continue
+			}
+		}
+		sums := make([]string, len(files))
+		for j, f := range files {
+			if sums[j], err = fileSHA256(f); err != nil {
+				return fmt.Errorf("writing the SBOM of %s: %w", f, err)
+			}
+		}
+		paths, err := s.writeSBOMs(ctx, a.Binary, files, sums, formats, created)
+		if err != nil {
+			return fmt.Errorf("writing the SBOMs of %s: %w", a.Target, err)
+		}
+		a.Attestations = paths
+		if key != "" {
+			if err := s.cache.PutFiles(key, paths); err != nil {
+				s.opts.Steps.Warn(fmt.Sprintf("caching the SBOMs of %s: %v", a.Target, err))
+			} else {
+				s.report.Stored(key, "the SBOMs of "+a.Target.String())
+			}
+		}
+	}
+	return nil
+}
+
+// writeSBOMs makes the SBOMs of one target's files.
+func (s *Session) writeSBOMs(ctx context.Context, bin build.Binary, files, sums, formats []string, created time.Time) ([]string, error) {
+	if err := s.composition(ctx); err != nil {
+		return nil, err
+	}
+	libs, err := s.libraries(ctx, bin)
+	if err != nil {
+		return nil, err
+	}
+	var paths []string
+	for j, f := range files {
+		sb, err := attest.New(attest.Input{Comp: s.Comp, Lock: s.Lock, GoVersion: s.policy.GoVersion, Target: bin.Target,
+			ArtifactName: filepath.Base(f), ArtifactSHA256: sums[j], Created: created, Tool: weldTool(),
+			Libraries: libs, Licenses: s.moduleLicenses()})
+		if err != nil {
+			return nil, err
+		}
+		for _, format := range formats {
+			data, err := sb.Render(format)
+			if err != nil {
+				return nil, err
+			}
+			p := f + attest.FileSuffix(format)
+			if err := atomicfile.WriteFile(p, data, 0o644); err != nil {
+				return nil, err
+			}
+			paths = append(paths, p)
+		}
+	}
+	return paths, nil
+}
+
+// sbomsFromCache copies a target's cached SBOMs beside its artifacts:
+// the binary's beside the binary, the packages' in the output directory.
+func (s *Session) sbomsFromCache(key, binary string, formats []string, t target.Target) ([]string, bool) {
+	what := "the SBOMs of " + t.String()
+	entry, names, err := s.cache.GetFiles(key)
+	if err != nil {
+		s.report.ReadFailed(err, key, what)
+		return nil, false
+	}
+	ofBinary := map[string]bool{}
+	for _, f := range formats {
+		ofBinary[filepath.Base(binary)+attest.FileSuffix(f)] = true
+	}
+	var paths []string
+	for _, name := range names {
+		dir := s.opts.outDir()
+		if ofBinary[name] {
+			dir = filepath.Dir(binary)
+		}
+		p := filepath.Join(dir, name)
+		if err := entry.CopyOut(name, p, 0o644); err != nil {
+			s.report.ReadFailed(err, key, what)
+			return nil, false
+		}
+		paths = append(paths, p)
+	}
+	return paths, true
+}
+
+// moduleLicenses detects, once per session, the license of every module
+// of the composition from its license files.
+func (s *Session) moduleLicenses() map[string]string {
+	if s.licenses != nil {
+		return s.licenses
+	}
+	s.licenses = map[string]string{}
+	for _, m := range s.Comp.Modules() {
+		if m.Dir != "" {
+			if l := attest.ModuleLicense(m.Dir); l != "" {
+				s.licenses[m.Path+"@"+m.Version] = l
+			}
+		}
+	}
+	return s.licenses
+}
+
+// libraries lists the shared libraries a cgo binary loads (or, for
+// Windows, the DLLs its archive bundles), each with the Debian package
+// that provides it: from the sysroot that weld.lock pins for a cross
+// target (with the .deb's sha256), from this machine's dpkg otherwise.
+func (s *Session) libraries(ctx context.Context, bin build.Binary) ([]attest.Library, error) {
+	if !bin.Cgo {
+		return nil, nil
+	}
+	t := bin.Target
+	if t.OS == "windows" {
+		dirs, err := s.tools.DLLDirs(ctx, t)
+		if err != nil {
+			return nil, err
+		}
+		dlls, err := linkdeps.DLLClosure(bin.Path, dirs)
+		if err != nil {
+			return nil, err
+		}
+		var out []attest.Library
+		for _, d := range dlls {
+			l := attest.Library{File: filepath.Base(d), DLL: true}
+			l.SHA256, _ = fileSHA256(d)
+			if p, ok := linkdeps.PackageOfFile(d); ok {
+				l.Package, l.Version, l.Arch = p.Name, p.Version, p.Architecture
+			}
+			out = append(out, l)
+		}
+		return out, nil
+	}
+	info, err := linkdeps.ELFNeeds(bin.Path)
+	if err != nil {
+		return nil, err
+	}
+	resolve, err := s.tools.PackageOf(ctx, t)
+	if err != nil {
+		return nil, err
+	}
+	dirs, _, err := s.tools.LibraryDirs(ctx, t)
+	if err != nil {
+		return nil, err
+	}
+	pinned := map[string]attest.Library{}
+	if sr, ok := s.Lock.SysrootFor(t.String()); ok {
+		for _, p := range sr.Packages {
+			pinned[p.Package] = attest.Library{Package: p.Package, Version: p.Version, Arch: p.Architecture, DebSHA256: p.SHA256}
+		}
+	}
+	arch, _ := target.PackageArch(t)
+	var out []attest.Library
+	for _, soname := range info.Needed {
+		l := attest.Library{File: soname}
+		for _, d := range dirs {
+			if sum, err := fileSHA256(filepath.Join(d, soname)); err == nil {
+				l.SHA256 = sum
+				break
+			}
+		}
+		if pkg, _, ok := resolve(soname); ok {
+			if p, ok := pinned[pkg]; ok {
+				p.File, p.SHA256 = soname, l.SHA256
+				l = p
+			} else if p, ok := linkdeps.Installed(pkg + ":" + arch); ok {
+				l.Package, l.Version, l.Arch = p.Name, p.Version, p.Architecture
+			} else if p, ok := linkdeps.Installed(pkg); ok {
+				l.Package, l.Version, l.Arch = p.Name, p.Version, p.Architecture
+			} else {
+				l.Package = pkg
+			}
+		}
+		out = append(out, l)
+	}
+	return out, nil
+}
+
+// weldTool names weld in the documents it writes.
+func weldTool() string {
+	id := outcache.WeldIdentity()
+	if strings.HasPrefix(id, "devel ") {
+		return "weld (devel)"
+	}
+	return "weld " + strings.TrimPrefix(id, "github.com/weldgo/weld@")
+}
+
+func fileSHA256(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
