@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/weldgo/weld/internal/artifact/winetest"
+	"github.com/weldgo/weld/internal/artifact/deb"
 	"github.com/weldgo/weld/internal/lock"
 	"github.com/weldgo/weld/internal/outcache"
 	"github.com/weldgo/weld/internal/sysroot"
@@ -110,6 +111,40 @@ func TestImgserverEverywhere(t *testing.T) {
 			installAndRun(t, artifact("imgserver_1.0.0_amd64.deb"))
 		} else {
 			t.Log("not installing the .deb: that needs root and CI=true or WELD_TEST_INSTALL=1")
+		}
+	})
+
+	t.Run("sbom", func(t *testing.T) {
+		// The arm64 .deb's SBOM names libcairo2 at the version and with
+		// the .deb sha256 that weld.lock pins.
+		sr, ok := l.SysrootFor("linux/arm64")
+		if !ok {
+			t.Fatal("the example's lock pins no arm64 sysroot")
+		}
+		var want *deb.Pin
+		for i, p := range sr.Packages {
+			if p.Package == "libcairo2" {
+				want = &sr.Packages[i]
+			}
+		}
+		if want == nil {
+			t.Fatal("the arm64 sysroot pins no libcairo2")
+		}
+		comps, err := readSBOM(artifact("imgserver_1.0.0_arm64.deb.spdx.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		found := false
+		for _, c := range comps {
+			if c.Name == "libcairo2" {
+				found = true
+				if c.Version != want.Version || c.SHA256 != want.SHA256 || c.Purl != "pkg:deb/debian/libcairo2@"+want.Version+"?arch=arm64" {
+					t.Errorf("SBOM has libcairo2 %+v; weld.lock pins %+v", c, *want)
+				}
+			}
+		}
+		if !found {
+			t.Errorf("the arm64 .deb's SBOM lists no libcairo2: %+v", comps)
 		}
 	})
 

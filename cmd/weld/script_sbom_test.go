@@ -12,6 +12,7 @@ import (
 	"github.com/rogpeppe/go-internal/testscript"
 
 	"github.com/weldgo/weld/internal/lock"
+	"github.com/weldgo/weld/internal/sbomschema"
 )
 
 // sbomComponent is what the sbom command reads of a component, in either
@@ -25,9 +26,24 @@ type sbomComponent struct {
 //
 //	sbom list FILE          prints "ROLE NAME VERSION PURL SHA256 LICENSE" per component
 //	sbom lockcheck FILE     checks every Go module's checksum against weld.lock's h1:
+//	sbom validate FILE      validates it against its format's published JSON schema
 func cmdSBOM(ts *testscript.TestScript, neg bool, args []string) {
 	if len(args) != 2 {
-		ts.Fatalf("usage: sbom list|lockcheck FILE")
+		ts.Fatalf("usage: sbom list|lockcheck|validate FILE")
+	}
+	if args[0] == "validate" {
+		data, err := os.ReadFile(ts.MkAbs(args[1]))
+		if err != nil {
+			ts.Fatalf("%v", err)
+		}
+		validate := sbomschema.ValidateSPDX
+		if strings.HasSuffix(args[1], ".cdx.json") {
+			validate = sbomschema.ValidateCycloneDX
+		}
+		if err := validate(data); (err != nil) != neg {
+			ts.Fatalf("sbom validate %s: %v", args[1], err)
+		}
+		return
 	}
 	comps, err := readSBOM(ts.MkAbs(args[1]))
 	if err != nil {
