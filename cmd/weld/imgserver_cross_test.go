@@ -13,8 +13,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/weldgo/weld/internal/artifact/winetest"
 	"github.com/weldgo/weld/internal/artifact/deb"
+	"github.com/weldgo/weld/internal/artifact/winetest"
 	"github.com/weldgo/weld/internal/lock"
 	"github.com/weldgo/weld/internal/outcache"
 	"github.com/weldgo/weld/internal/sysroot"

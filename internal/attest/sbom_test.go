@@ -66,7 +66,7 @@ func TestSBOMContent(t *testing.T) {
 		byRef[c.Ref] = c
 	}
 	checks := []struct {
-		ref                                 string
+		ref                                  string
 		role, version, purl, sha256, licence string
 	}{
 		{"module:example.com/app", RoleApp, "v1.0.0", "pkg:golang/example.com/app@v1.0.0", zeroHex, ""},
