@@ -69,6 +69,9 @@ artifact's path.`,
 					fmt.Fprintln(cmd.OutOrStdout(), p)
 				}
 			}
+			if len(arts) > 0 && arts[0].Provenance != "" {
+				fmt.Fprintln(cmd.OutOrStdout(), arts[0].Provenance)
+			}
 			return nil
 		},
 	}

@@ -91,12 +91,12 @@ func TestBuildPrintsWhatTheStagesMade(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	code, stdout, stderr := weld(t, dir, g, "build", "--locked", "-o", "out", "--target", host.String(), "--target", host.String())
+	code, stdout, stderr := weld(t, dir, g, "build", "--locked", "-o", "out", "--sbom", "none", "--target", host.String(), "--target", host.String())
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
-	if want := build.Path("out", "app", host) + "\n"; stdout != want {
-		t.Errorf("stdout %q, want %q (one line per artifact, the repeated target built once)", stdout, want)
+	if want := build.Path("out", "app", host) + "\n" + filepath.Join("out", "app.intoto.json") + "\n"; stdout != want {
+		t.Errorf("stdout %q, want %q (one line per artifact, the repeated target built once, and the provenance)", stdout, want)
 	}
 	if !strings.Contains(stderr, "cached") {
 		t.Errorf("stderr does not say the output came from the cache:\n%s", stderr)

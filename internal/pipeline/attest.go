@@ -25,14 +25,15 @@ import (
 // artifact's Attestations. A target whose SBOMs are in the cache (under
 // the binary's key, the packages and the formats) gets them from there.
 func (s *Session) attest(ctx context.Context, arts []Artifact) error {
-	formats := s.opts.Spec.Outputs.SBOMFormats()
-	if len(formats) == 0 || s.opts.NoPackages {
+	if s.opts.NoPackages {
 		return nil
 	}
+	formats := s.opts.Spec.Outputs.SBOMFormats()
 	created, err := pack.Epoch(s.opts.Go.Getenv)
 	if err != nil {
 		return err
 	}
+	var keys []string
 	for i := range arts {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -55,10 +56,17 @@ func (s *Session) attest(ctx context.Context, arts []Artifact) error {
 			o := s.opts.Spec.Outputs
 			key = outcache.Key("weld sbom v1", a.Key, strings.Join(formats, ","), created.String(), strings.Join(names, ","),
 				fmt.Sprint(o.Archive), fmt.Sprintf("%+v", o.Deb), s.opts.Spec.Version, cside, outcache.WeldIdentity())
+			keys = append(keys, key)
+			if len(formats) == 0 {
+				continue
+			}
 			if paths, ok := s.sbomsFromCache(key, a.Path, formats, a.Target); ok {
 				a.Attestations = paths
 				continue
 			}
+		}
+		if len(formats) == 0 {
+			continue
 		}
 		sums := make([]string, len(files))
 		for j, f := range files {
@@ -79,7 +87,7 @@ func (s *Session) attest(ctx context.Context, arts []Artifact) error {
 			}
 		}
 	}
-	return nil
+	return s.provenance(ctx, arts, keys)
 }
 
 // writeSBOMs makes the SBOMs of one target's files.
@@ -254,4 +262,84 @@ func fileSHA256(path string) (string, error) {
 		return "", err
 	}
 	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// provenance writes the build's provenance into the output directory, and
+// names it in every artifact. It is taken from the cache when every
+// artifact's key, the manifest and the lock are the ones it was made for.
+func (s *Session) provenance(ctx context.Context, arts []Artifact, keys []string) error {
+	sp := s.opts.Spec
+	file := filepath.Join(s.opts.outDir(), attest.ProvenanceFile(sp.Name))
+	in := attest.ProvenanceInput{Manifest: "(flags)", Lock: s.Lock, GoVersion: s.policy.GoVersion, Tool: weldTool()}
+	var err error
+	if sp.File != "" {
+		in.Manifest = filepath.Base(sp.File)
+		if in.ManifestSHA256, err = fileSHA256(sp.File); err != nil {
+			return err
+		}
+	}
+	if s.policy.File != "" {
+		in.LockName = filepath.Base(s.policy.File)
+		if in.LockSHA256, err = fileSHA256(s.policy.File); err != nil {
+			return err
+		}
+	}
+	if sp.Outputs.Archive {
+		in.Outputs = append(in.Outputs, "archive")
+	}
+	if sp.Outputs.Deb != nil {
+		in.Outputs = append(in.Outputs, "deb")
+	}
+	for _, f := range sp.Outputs.SBOMFormats() {
+		in.Outputs = append(in.Outputs, "sbom:"+f)
+	}
+	for _, a := range arts {
+		in.Targets = append(in.Targets, a.Target.String())
+	}
+	key := ""
+	if len(keys) == len(arts) && s.Lock != nil {
+		key = outcache.Key(append([]string{"weld provenance v1", in.ManifestSHA256, in.LockSHA256, fmt.Sprint(in.Targets, in.Outputs)}, keys...)...)
+		if entry, names, err := s.cache.GetFiles(key); err == nil && len(names) == 1 {
+			if err := entry.CopyOut(names[0], file, 0o644); err == nil {
+				setProvenance(arts, file)
+				return nil
+			}
+		} else if err != nil {
+			s.report.ReadFailed(err, key, "the provenance")
+		}
+	}
+	for _, a := range arts {
+		for _, f := range append(append([]string{a.Path}, a.Packages...), a.Attestations...) {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			sum, err := fileSHA256(f)
+			if err != nil {
+				return err
+			}
+			in.Subjects = append(in.Subjects, attest.Subject{Name: filepath.Base(f), SHA256: sum})
+		}
+	}
+	data, err := attest.Provenance(in)
+	if err != nil {
+		return fmt.Errorf("writing the provenance: %w", err)
+	}
+	if err := atomicfile.WriteFile(file, data, 0o644); err != nil {
+		return err
+	}
+	if key != "" {
+		if err := s.cache.PutFiles(key, []string{file}); err != nil {
+			s.opts.Steps.Warn(fmt.Sprintf("caching the provenance: %v", err))
+		} else {
+			s.report.Stored(key, "the provenance")
+		}
+	}
+	setProvenance(arts, file)
+	return nil
+}
+
+func setProvenance(arts []Artifact, file string) {
+	for i := range arts {
+		arts[i].Provenance = file
+	}
 }

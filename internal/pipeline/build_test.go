@@ -24,6 +24,9 @@ func TestCachedBuildRunsNoGoCommand(t *testing.T) {
 	g := newFakeGo("go1.26.8", "auto")
 	o := options(s, g, lockpolicy.Use, io.Discard)
 	o.NoCache = false
+	// Binaries only: SBOMs are made from the composition, which this
+	// test's fake go command cannot resolve.
+	s.Outputs.SBOM = []string{}
 
 	// Store the output a build of this lock would have made.
 	p, err := lockpolicy.Decide(context.Background(), lockpolicy.Options{Spec: s, Go: g, OutDir: o.OutDir})

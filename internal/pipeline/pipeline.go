@@ -63,6 +63,8 @@ type Artifact struct {
 	Packages []string
 	// Attestations are the SBOMs of the binary and of each package.
 	Attestations []string
+	// Provenance is the build's provenance, which covers every artifact.
+	Provenance string
 }
 
 // Session is one run of the stages: the lock decision, the composition
