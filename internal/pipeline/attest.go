@@ -217,6 +217,7 @@ func (s *Session) libraries(ctx context.Context, bin build.Binary) ([]attest.Lib
 	}
 	arch, _ := target.PackageArch(t)
 	var out []attest.Library
+	var ask []string
 	for _, soname := range info.Needed {
 		l := attest.Library{File: soname}
 		for _, d := range dirs {
@@ -229,15 +230,27 @@ func (s *Session) libraries(ctx context.Context, bin build.Binary) ([]attest.Lib
 			if p, ok := pinned[pkg]; ok {
 				p.File, p.SHA256 = soname, l.SHA256
 				l = p
-			} else if p, ok := linkdeps.Installed(pkg + ":" + arch); ok {
-				l.Package, l.Version, l.Arch = p.Name, p.Version, p.Architecture
-			} else if p, ok := linkdeps.Installed(pkg); ok {
-				l.Package, l.Version, l.Arch = p.Name, p.Version, p.Architecture
 			} else {
 				l.Package = pkg
+				ask = append(ask, pkg+":"+arch, pkg)
 			}
 		}
 		out = append(out, l)
+	}
+	// The packages no sysroot pins are this machine's: one dpkg run
+	// gives every version.
+	installed := linkdeps.InstalledAll(ask)
+	for i, l := range out {
+		if l.Version != "" || l.Package == "" {
+			continue
+		}
+		p, ok := installed[l.Package+":"+arch]
+		if !ok {
+			p, ok = installed[l.Package]
+		}
+		if ok {
+			out[i].Package, out[i].Version, out[i].Arch = p.Name, p.Version, p.Architecture
+		}
 	}
 	return out, nil
 }

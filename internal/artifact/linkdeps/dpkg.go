@@ -24,10 +24,34 @@ func PackageOfFile(path string) (InstalledPackage, bool) {
 // Installed returns an installed package's version and architecture;
 // name may carry an architecture (libc6:arm64).
 func Installed(name string) (InstalledPackage, bool) {
-	out, err := exec.Command("dpkg-query", "-W", "-f=${Package} ${Version} ${Architecture}", name).Output()
-	f := strings.Fields(string(out))
-	if err != nil || len(f) != 3 {
-		return InstalledPackage{}, false
+	p, ok := InstalledAll([]string{name})[name]
+	return p, ok
+}
+
+// InstalledAll asks dpkg, in one run, for the installed version and
+// architecture of each named package (a name may carry an architecture,
+// libc6:arm64); packages that are not installed are left out.
+func InstalledAll(names []string) map[string]InstalledPackage {
+	out := map[string]InstalledPackage{}
+	if len(names) == 0 {
+		return out
 	}
-	return InstalledPackage{Name: f[0], Version: f[1], Architecture: f[2]}, true
+	// dpkg-query prints what it found and fails for the rest: read its
+	// output whatever its status, one line per name it knows.
+	data, _ := exec.Command("dpkg-query", append([]string{"-W", "-f=${binary:Package} ${Package} ${Version} ${Architecture}\n"}, names...)...).Output()
+	for _, line := range strings.Split(string(data), "\n") {
+		f := strings.Fields(line)
+		if len(f) != 4 {
+			continue
+		}
+		p := InstalledPackage{Name: f[1], Version: f[2], Architecture: f[3]}
+		for _, n := range names {
+			if n == f[0] || n == f[1] || n == f[1]+":"+f[3] {
+				if _, dup := out[n]; !dup {
+					out[n] = p
+				}
+			}
+		}
+	}
+	return out
 }

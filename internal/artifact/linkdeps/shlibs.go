@@ -1,6 +1,7 @@
 package linkdeps
 
 import (
+	"sync"
 	"bufio"
 	"bytes"
 	"debug/elf"
@@ -80,6 +81,27 @@ func HostResolver(arch string) Resolver {
 // with no version. ok is false when the library or its package is not
 // found.
 func HostShlibs(soname, arch string) (pkg, minVersion string, ok bool) {
+	key := soname + "\x00" + arch
+	if v, found := hostShlibsMemo.Load(key); found {
+		r := v.(hostShlib)
+		return r.pkg, r.min, r.ok
+	}
+	pkg, minVersion, ok = hostShlibs(soname, arch)
+	hostShlibsMemo.Store(key, hostShlib{pkg, minVersion, ok})
+	return pkg, minVersion, ok
+}
+
+// hostShlibsMemo remembers HostShlibs's answers for this process: the
+// .deb's Depends and the SBOM ask the same questions, and each answer
+// takes a few runs of dpkg.
+var hostShlibsMemo sync.Map
+
+type hostShlib struct {
+	pkg, min string
+	ok       bool
+}
+
+func hostShlibs(soname, arch string) (pkg, minVersion string, ok bool) {
 	for _, path := range hostLibCandidates(soname, arch) {
 		owner, ok := dpkgOwner(path)
 		if !ok {
