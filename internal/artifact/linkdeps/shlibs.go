@@ -1,7 +1,6 @@
 package linkdeps
 
 import (
-	"sync"
 	"bufio"
 	"bytes"
 	"debug/elf"
@@ -10,6 +9,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 
 	"pault.ag/go/debian/dependency"
 
