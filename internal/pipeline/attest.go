@@ -218,24 +218,46 @@ func (s *Session) libraries(ctx context.Context, bin build.Binary) ([]attest.Lib
 	arch, _ := target.PackageArch(t)
 	var out []attest.Library
 	var ask []string
+	files := map[string]string{}
 	for _, soname := range info.Needed {
 		l := attest.Library{File: soname}
 		for _, d := range dirs {
-			if sum, err := fileSHA256(filepath.Join(d, soname)); err == nil {
-				l.SHA256 = sum
+			p := filepath.Join(d, soname)
+			if sum, err := fileSHA256(p); err == nil {
+				l.SHA256, files[soname] = sum, p
 				break
 			}
 		}
-		if pkg, _, ok := resolve(soname); ok {
-			if p, ok := pinned[pkg]; ok {
-				p.File, p.SHA256 = soname, l.SHA256
-				l = p
-			} else {
-				l.Package = pkg
-				ask = append(ask, pkg+":"+arch, pkg)
-			}
-		}
 		out = append(out, l)
+	}
+	// This machine's libraries: their owners from one dpkg run. A cross
+	// target's come from its sysroot's shlibs files (and the lock's pins).
+	var owners map[string]string
+	if t == target.Host() {
+		var paths []string
+		for _, p := range files {
+			paths = append(paths, p)
+		}
+		owners = linkdeps.OwnersOf(paths)
+	}
+	for i, l := range out {
+		pkg, ok := "", false
+		if owners != nil {
+			pkg, ok = owners[files[l.File]]
+			pkg, _, _ = strings.Cut(pkg, ":")
+		} else {
+			pkg, _, ok = resolve(l.File)
+		}
+		if !ok || pkg == "" {
+			continue
+		}
+		if p, pinnedOK := pinned[pkg]; pinnedOK {
+			p.File, p.SHA256 = l.File, l.SHA256
+			out[i] = p
+			continue
+		}
+		out[i].Package = pkg
+		ask = append(ask, pkg+":"+arch, pkg)
 	}
 	// The packages no sysroot pins are this machine's: one dpkg run
 	// gives every version.

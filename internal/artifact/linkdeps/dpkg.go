@@ -2,6 +2,7 @@ package linkdeps
 
 import (
 	"os/exec"
+	"path/filepath"
 	"strings"
 )
 
@@ -50,6 +51,51 @@ func InstalledAll(names []string) map[string]InstalledPackage {
 				if _, dup := out[n]; !dup {
 					out[n] = p
 				}
+			}
+		}
+	}
+	return out
+}
+
+// OwnersOf asks dpkg, in one run, which installed package each file
+// belongs to, and returns the owners by the path given. A path is also
+// tried in its other place under Debian's merged /usr (/lib and
+// /usr/lib) and through its symlinks; files no package installed are left
+// out.
+func OwnersOf(paths []string) map[string]string {
+	tries := map[string][]string{} // the path asked → the paths it was given as
+	var args []string
+	add := func(asked, p string) {
+		if _, seen := tries[asked]; !seen {
+			args = append(args, asked)
+		}
+		tries[asked] = append(tries[asked], p)
+	}
+	for _, p := range paths {
+		add(p, p)
+		if rest, ok := strings.CutPrefix(p, "/usr/"); ok {
+			add("/"+rest, p)
+		} else {
+			add("/usr"+p, p)
+		}
+		if real, err := filepath.EvalSymlinks(p); err == nil && real != p {
+			add(real, p)
+		}
+	}
+	out := map[string]string{}
+	if len(args) == 0 {
+		return out
+	}
+	// dpkg -S prints what it found and fails for the rest.
+	data, _ := exec.Command("dpkg", append([]string{"-S"}, args...)...).Output()
+	for _, asked := range args {
+		owner, ok := parseDpkgS(string(data), asked)
+		if !ok {
+			continue
+		}
+		for _, p := range tries[asked] {
+			if _, done := out[p]; !done {
+				out[p] = owner
 			}
 		}
 	}

@@ -122,6 +122,13 @@ func hostShlibs(soname, arch string) (pkg, minVersion string, ok bool) {
 
 // hostLibCandidates lists existing files named soname that are ELF objects
 // of arch's machine.
+// ldconfigCache is `ldconfig -p`, run once per process: the machine's
+// library cache does not change while weld runs.
+var ldconfigCache = sync.OnceValues(func() (string, error) {
+	out, err := exec.Command("ldconfig", "-p").Output()
+	return string(out), err
+})
+
 func hostLibCandidates(soname, arch string) []string {
 	var paths []string
 	if t, ok := target.Triplet(arch); ok {
@@ -129,9 +136,9 @@ func hostLibCandidates(soname, arch string) []string {
 			paths = append(paths, d+t+"/"+soname)
 		}
 	}
-	if out, err := exec.Command("ldconfig", "-p").Output(); err == nil {
+	if out, err := ldconfigCache(); err == nil {
 		// "\tlibz.so.1 (libc6,x86-64) => /lib/x86_64-linux-gnu/libz.so.1"
-		for _, l := range strings.Split(string(out), "\n") {
+		for _, l := range strings.Split(out, "\n") {
 			name, rest, _ := strings.Cut(strings.TrimSpace(l), " ")
 			if _, p, ok := strings.Cut(rest, " => "); ok && name == soname {
 				paths = append(paths, p)
