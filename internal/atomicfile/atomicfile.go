@@ -7,6 +7,8 @@ package atomicfile
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"io"
 	"os"
 	"path/filepath"
@@ -48,4 +50,19 @@ func CopyFile(src, dst string, mode os.FileMode) error {
 	}
 	defer in.Close()
 	return WriteFrom(dst, in, mode)
+}
+
+// SHA256 returns the hex sha256 of a file's content: what weld records of
+// the files it writes.
+func SHA256(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
 }

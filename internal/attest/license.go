@@ -8,6 +8,8 @@ import (
 	"sync"
 
 	"github.com/google/licensecheck"
+
+	"github.com/weldgo/weld/internal/compose"
 )
 
 // licenseFiles are the names a module's license file goes by, matched
@@ -97,4 +99,18 @@ func isLicenseFile(name string) bool {
 		}
 	}
 	return false
+}
+
+// ModuleLicenses detects the license of every module of a composition
+// that has a directory, by path@version.
+func ModuleLicenses(c *compose.Composition) map[string]string {
+	out := map[string]string{}
+	for _, m := range c.Modules() {
+		if m.Dir != "" {
+			if l := ModuleLicense(m.Dir); l != "" {
+				out[m.Path+"@"+m.Version] = l
+			}
+		}
+	}
+	return out
 }

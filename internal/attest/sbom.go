@@ -20,6 +20,7 @@ import (
 	"github.com/weldgo/weld/internal/compose"
 	"github.com/weldgo/weld/internal/lock"
 	"github.com/weldgo/weld/internal/target"
+	"github.com/weldgo/weld/internal/toolchain"
 )
 
 // Formats of SBOM documents.
@@ -91,18 +92,7 @@ type SBOM struct {
 
 // Library is a shared library or DLL that the artifact loads or bundles,
 // as the toolchain stage found it.
-type Library struct {
-	// File is the library's file name (its soname for ELF).
-	File string
-	// SHA256 is the library file's own sha256 (hex), when it was found.
-	SHA256 string
-	// Package, Version and Arch are the Debian package that provides it.
-	Package, Version, Arch string
-	// DebSHA256 is the .deb's sha256, when the lock pins it.
-	DebSHA256 string
-	License   string
-	DLL       bool
-}
+type Library = toolchain.Library
 
 // Input is what an SBOM is made from.
 type Input struct {

@@ -2,22 +2,18 @@ package pipeline
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
-	"io"
-	"os"
 	"path/filepath"
 	"strings"
 	"time"
 
-	"github.com/weldgo/weld/internal/artifact/linkdeps"
 	"github.com/weldgo/weld/internal/atomicfile"
 	"github.com/weldgo/weld/internal/attest"
 	"github.com/weldgo/weld/internal/build"
 	"github.com/weldgo/weld/internal/outcache"
 	"github.com/weldgo/weld/internal/pack"
 	"github.com/weldgo/weld/internal/target"
+	"github.com/weldgo/weld/internal/toolchain"
 )
 
 // attest writes an SBOM beside every artifact (the binary and each of its
@@ -70,7 +66,7 @@ func (s *Session) attest(ctx context.Context, arts []Artifact) error {
 		}
 		sums := make([]string, len(files))
 		for j, f := range files {
-			if sums[j], err = fileSHA256(f); err != nil {
+			if sums[j], err = atomicfile.SHA256(f); err != nil {
 				return fmt.Errorf("writing the SBOM of %s: %w", f, err)
 			}
 		}
@@ -95,15 +91,21 @@ func (s *Session) writeSBOMs(ctx context.Context, bin build.Binary, files, sums,
 	if err := s.composition(ctx); err != nil {
 		return nil, err
 	}
-	libs, err := s.libraries(ctx, bin)
-	if err != nil {
-		return nil, err
+	var libs []toolchain.Library
+	if bin.Cgo {
+		var err error
+		if libs, err = s.tools.Libraries(ctx, bin.Target, bin.Path, s.Lock); err != nil {
+			return nil, err
+		}
 	}
 	var paths []string
 	for j, f := range files {
+		if s.licenses == nil {
+			s.licenses = attest.ModuleLicenses(s.Comp)
+		}
 		sb, err := attest.New(attest.Input{Comp: s.Comp, Lock: s.Lock, GoVersion: s.policy.GoVersion, Target: bin.Target,
 			ArtifactName: filepath.Base(f), ArtifactSHA256: sums[j], Created: created, Tool: weldTool(),
-			Libraries: libs, Licenses: s.moduleLicenses()})
+			Libraries: libs, Licenses: s.licenses})
 		if err != nil {
 			return nil, err
 		}
@@ -151,132 +153,6 @@ func (s *Session) sbomsFromCache(key, binary string, formats []string, t target.
 	return paths, true
 }
 
-// moduleLicenses detects, once per session, the license of every module
-// of the composition from its license files.
-func (s *Session) moduleLicenses() map[string]string {
-	if s.licenses != nil {
-		return s.licenses
-	}
-	s.licenses = map[string]string{}
-	for _, m := range s.Comp.Modules() {
-		if m.Dir != "" {
-			if l := attest.ModuleLicense(m.Dir); l != "" {
-				s.licenses[m.Path+"@"+m.Version] = l
-			}
-		}
-	}
-	return s.licenses
-}
-
-// libraries lists the shared libraries a cgo binary loads (or, for
-// Windows, the DLLs its archive bundles), each with the Debian package
-// that provides it: from the sysroot that weld.lock pins for a cross
-// target (with the .deb's sha256), from this machine's dpkg otherwise.
-func (s *Session) libraries(ctx context.Context, bin build.Binary) ([]attest.Library, error) {
-	if !bin.Cgo {
-		return nil, nil
-	}
-	t := bin.Target
-	if t.OS == "windows" {
-		dirs, err := s.tools.DLLDirs(ctx, t)
-		if err != nil {
-			return nil, err
-		}
-		dlls, err := linkdeps.DLLClosure(bin.Path, dirs)
-		if err != nil {
-			return nil, err
-		}
-		var out []attest.Library
-		for _, d := range dlls {
-			l := attest.Library{File: filepath.Base(d), DLL: true}
-			l.SHA256, _ = fileSHA256(d)
-			if p, ok := linkdeps.PackageOfFile(d); ok {
-				l.Package, l.Version, l.Arch = p.Name, p.Version, p.Architecture
-			}
-			out = append(out, l)
-		}
-		return out, nil
-	}
-	info, err := linkdeps.ELFNeeds(bin.Path)
-	if err != nil {
-		return nil, err
-	}
-	resolve, err := s.tools.PackageOf(ctx, t)
-	if err != nil {
-		return nil, err
-	}
-	dirs, _, err := s.tools.LibraryDirs(ctx, t)
-	if err != nil {
-		return nil, err
-	}
-	pinned := map[string]attest.Library{}
-	if sr, ok := s.Lock.SysrootFor(t.String()); ok {
-		for _, p := range sr.Packages {
-			pinned[p.Package] = attest.Library{Package: p.Package, Version: p.Version, Arch: p.Architecture, DebSHA256: p.SHA256}
-		}
-	}
-	arch, _ := target.PackageArch(t)
-	var out []attest.Library
-	var ask []string
-	files := map[string]string{}
-	for _, soname := range info.Needed {
-		l := attest.Library{File: soname}
-		for _, d := range dirs {
-			p := filepath.Join(d, soname)
-			if sum, err := fileSHA256(p); err == nil {
-				l.SHA256, files[soname] = sum, p
-				break
-			}
-		}
-		out = append(out, l)
-	}
-	// This machine's libraries: their owners from one dpkg run. A cross
-	// target's come from its sysroot's shlibs files (and the lock's pins).
-	var owners map[string]string
-	if t == target.Host() {
-		var paths []string
-		for _, p := range files {
-			paths = append(paths, p)
-		}
-		owners = linkdeps.OwnersOf(paths)
-	}
-	for i, l := range out {
-		pkg, ok := "", false
-		if owners != nil {
-			pkg, ok = owners[files[l.File]]
-			pkg, _, _ = strings.Cut(pkg, ":")
-		} else {
-			pkg, _, ok = resolve(l.File)
-		}
-		if !ok || pkg == "" {
-			continue
-		}
-		if p, pinnedOK := pinned[pkg]; pinnedOK {
-			p.File, p.SHA256 = l.File, l.SHA256
-			out[i] = p
-			continue
-		}
-		out[i].Package = pkg
-		ask = append(ask, pkg+":"+arch, pkg)
-	}
-	// The packages no sysroot pins are this machine's: one dpkg run
-	// gives every version.
-	installed := linkdeps.InstalledAll(ask)
-	for i, l := range out {
-		if l.Version != "" || l.Package == "" {
-			continue
-		}
-		p, ok := installed[l.Package+":"+arch]
-		if !ok {
-			p, ok = installed[l.Package]
-		}
-		if ok {
-			out[i].Package, out[i].Version, out[i].Arch = p.Name, p.Version, p.Architecture
-		}
-	}
-	return out, nil
-}
-
 // weldTool names weld in the documents it writes.
 func weldTool() string {
 	id := outcache.WeldIdentity()
@@ -284,19 +160,6 @@ func weldTool() string {
 		return "weld (devel)"
 	}
 	return "weld " + strings.TrimPrefix(id, "github.com/weldgo/weld@")
-}
-
-func fileSHA256(path string) (string, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return "", err
-	}
-	defer f.Close()
-	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
-		return "", err
-	}
-	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
 // provenance writes the build's provenance into the output directory, and
@@ -309,13 +172,13 @@ func (s *Session) provenance(ctx context.Context, arts []Artifact, keys []string
 	var err error
 	if sp.File != "" {
 		in.Manifest = filepath.Base(sp.File)
-		if in.ManifestSHA256, err = fileSHA256(sp.File); err != nil {
+		if in.ManifestSHA256, err = atomicfile.SHA256(sp.File); err != nil {
 			return err
 		}
 	}
 	if s.policy.File != "" {
 		in.LockName = filepath.Base(s.policy.File)
-		if in.LockSHA256, err = fileSHA256(s.policy.File); err != nil {
+		if in.LockSHA256, err = atomicfile.SHA256(s.policy.File); err != nil {
 			return err
 		}
 	}
@@ -348,7 +211,7 @@ func (s *Session) provenance(ctx context.Context, arts []Artifact, keys []string
 			if err := ctx.Err(); err != nil {
 				return err
 			}
-			sum, err := fileSHA256(f)
+			sum, err := atomicfile.SHA256(f)
 			if err != nil {
 				return err
 			}
