@@ -68,6 +68,7 @@ the targets you ship to.`,
 		newUpdateCmd(),
 		newVendorCmd(),
 		newNixCmd(),
+		newVerifyCmd(),
 		newVersionCmd(),
 	)
 	return root

@@ -26,7 +26,13 @@ type Info struct {
 	// Extra is what an adapter wired, for binaries built with one.
 	Extra   *compose.RecordExtra `json:"wiring,omitempty"`
 	Modules []Module             `json:"modules"`
+	// Settings are the build settings go recorded (-tags, CGO_ENABLED,
+	// GOOS, ...).
+	Settings map[string]string `json:"settings,omitempty"`
 }
+
+// Setting is one recorded build setting, or "".
+func (i *Info) Setting(key string) string { return i.Settings[key] }
 
 // Module is one module compiled into the binary.
 type Module struct {
@@ -66,7 +72,9 @@ func Read(path string) (*Info, error) {
 		info.Extra = findExtra(data)
 	}
 	var goos, goarch, variant string
+	info.Settings = map[string]string{}
 	for _, s := range bi.Settings {
+		info.Settings[s.Key] = s.Value
 		switch s.Key {
 		case "GOOS":
 			goos = s.Value

@@ -1,0 +1,81 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/weldgo/weld/internal/lock"
+	"github.com/weldgo/weld/internal/spec"
+	"github.com/weldgo/weld/internal/verify"
+)
+
+func newVerifyCmd() *cobra.Command {
+	var file, provenance string
+	cmd := &cobra.Command{
+		Use:   "verify ARTIFACT... [-f weld.yaml] [--provenance FILE]",
+		Short: "Check artifacts against weld.lock and the build's provenance",
+		Long: `verify checks that each artifact (a binary of any target, or the program in
+a tar.gz, a zip or a .deb) is the composition weld.lock describes: the Go
+toolchain, every module's version and h1: hash, the app and its plugins and
+the manifest's build tags, read from the program's build info and
+composition record. It also checks the artifact's sha256 against the
+build's provenance (NAME.intoto.json beside it or one directory up, or
+--provenance), and that the provenance was made from this weld.lock.
+
+It prints one line per artifact that matches, and every difference of one
+that does not; the exit status is 1 when any artifact differs.`,
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if file == "" {
+				file = "weld.yaml"
+			}
+			sp, err := spec.Load(file)
+			if err != nil {
+				return err
+			}
+			// Beside the manifest, named as the user named the manifest.
+			lockFile := filepath.Join(filepath.Dir(file), lock.FileName)
+			l, err := lock.Read(lockFile)
+			if err != nil {
+				return err
+			}
+			if l == nil {
+				return fmt.Errorf("there is no %s to verify against; run weld lock", lockFile)
+			}
+			bad := 0
+			for _, a := range args {
+				r, err := verify.Artifact(a, verify.Options{Spec: sp, Lock: l, LockFile: lockFile, Provenance: provenance})
+				if err != nil {
+					return fmt.Errorf("verifying %s: %w", a, err)
+				}
+				if r.OK() {
+					fmt.Fprintf(cmd.OutOrStdout(), "ok %s: %s\n", a, strings.Join(r.Checked, ", "))
+					continue
+				}
+				bad++
+				fmt.Fprintf(cmd.OutOrStdout(), "FAIL %s:\n", a)
+				for _, d := range r.Differences {
+					fmt.Fprintf(cmd.OutOrStdout(), "  %s\n", d)
+				}
+			}
+			if bad > 0 {
+				return errors.New(plural(bad, "artifact differs", "artifacts differ") + " from weld.lock or the provenance")
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringVarP(&file, "file", "f", "", "manifest whose weld.lock to verify against (default weld.yaml)")
+	cmd.Flags().StringVar(&provenance, "provenance", "", "the build's provenance (default: NAME.intoto.json beside the artifact)")
+	return cmd
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}

@@ -1,0 +1,218 @@
+// Package verify checks a built artifact against weld.lock: that it is the
+// composition the lock describes (every module version and hash, the
+// toolchain, the app and its plugins, the build tags), read from the
+// program's own build info and composition record, and that its bytes are
+// the ones the build's provenance recorded. It reads binaries of every
+// target, and the program inside a tar.gz, a zip or a .deb.
+package verify
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/weldgo/weld/internal/atomicfile"
+	"github.com/weldgo/weld/internal/attest"
+	"github.com/weldgo/weld/internal/inspect"
+	"github.com/weldgo/weld/internal/lock"
+	"github.com/weldgo/weld/internal/spec"
+)
+
+// Options say what to verify an artifact against.
+type Options struct {
+	Spec *spec.Spec
+	Lock *lock.Lock
+	// LockFile is weld.lock's path, whose digest the provenance records.
+	LockFile string
+	// Provenance is the build's provenance; when empty, it is looked for
+	// beside the artifact (and one directory up, for a binary).
+	Provenance string
+}
+
+// Result is what was checked, and every difference found.
+type Result struct {
+	Artifact    string
+	Checked     []string
+	Differences []string
+}
+
+// OK says the artifact matches.
+func (r *Result) OK() bool { return len(r.Differences) == 0 }
+
+// Artifact verifies one artifact.
+func Artifact(path string, o Options) (*Result, error) {
+	r := &Result{Artifact: path}
+	if err := r.provenance(path, o); err != nil {
+		return nil, err
+	}
+	tmp, err := os.MkdirTemp("", "weld-verify")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(tmp)
+	prog, _, err := program(path, o.Spec.Name, tmp)
+	if err != nil {
+		return nil, fmt.Errorf("reading the program in %s: %w", path, err)
+	}
+	info, err := inspect.Read(prog)
+	if err != nil {
+		return nil, err
+	}
+	r.composition(info, o)
+	return r, nil
+}
+
+func (r *Result) differ(format string, args ...any) {
+	r.Differences = append(r.Differences, fmt.Sprintf(format, args...))
+}
+
+// composition compares the program's build info and record with the lock.
+func (r *Result) composition(info *inspect.Info, o Options) {
+	l := o.Lock
+	if info.GoVersion != l.Go {
+		r.differ("toolchain: the program was built by %s, weld.lock pins %s", info.GoVersion, l.Go)
+	}
+	r.Checked = append(r.Checked, "toolchain "+info.GoVersion)
+	locked := map[string]string{}
+	for _, m := range l.Modules {
+		locked[m.Path] = m.Version
+	}
+	sums := map[string]string{}
+	for _, ms := range l.ModuleSums() {
+		sums[ms.Path+"@"+ms.Version] = ms.Sum
+	}
+	locals := map[string]bool{}
+	for _, m := range l.Locals {
+		locals[m.Module] = true
+	}
+	checked := 0
+	for _, m := range info.Modules[1:] { // the first is the main module
+		switch {
+		case m.Replace != "" && m.Sum == "":
+			// A local module: the lock vouches for it by content hash.
+			if !locals[m.Path] {
+				r.differ("module %s: the program has it from a directory, which weld.lock does not record", m.Path)
+			}
+		case locked[m.Path] == "":
+			r.differ("module %s %s: not in weld.lock", m.Path, m.Version)
+		case locked[m.Path] != m.Version:
+			r.differ("module %s: the program has %s, weld.lock selects %s", m.Path, m.Version, locked[m.Path])
+		case m.Sum != "" && sums[m.Path+"@"+m.Version] != "" && m.Sum != sums[m.Path+"@"+m.Version]:
+			r.differ("module %s %s: the program's hash %s is not weld.lock's %s", m.Path, m.Version, m.Sum, sums[m.Path+"@"+m.Version])
+		}
+		checked++
+	}
+	r.Checked = append(r.Checked, fmt.Sprintf("%d modules", checked))
+	rec := info.Record
+	if rec == nil {
+		r.differ("the program has no composition record: weld did not build it")
+		return
+	}
+	if rec.App.Path != l.App.Module || rec.App.Version != l.App.Version {
+		r.differ("app: the program has %s %s, weld.lock %s %s", rec.App.Path, rec.App.Version, l.App.Module, l.App.Version)
+	}
+	want := map[string]string{}
+	for _, p := range l.Plugins {
+		if p.Version != "-" {
+			want[p.Module] = p.Version
+		}
+	}
+	for _, p := range rec.Plugins {
+		if v, ok := want[p.Module.Path]; ok && v != p.Module.Version {
+			r.differ("plugin %s: the program has %s, weld.lock %s", p.Module.Path, p.Module.Version, v)
+		}
+		delete(want, p.Module.Path)
+	}
+	if o.Spec != nil && len(o.Spec.TargetNames()) == 0 {
+		// With no targets listed every plugin is in every binary; with
+		// targets, a plugin may be limited to others.
+		for m := range want {
+			r.differ("plugin %s: in weld.lock, not in the program", m)
+		}
+	}
+	r.Checked = append(r.Checked, fmt.Sprintf("app and %d plugins", len(rec.Plugins)))
+	if o.Spec != nil {
+		tags := map[string]bool{}
+		for _, t := range strings.Split(info.Setting("-tags"), ",") {
+			tags[t] = true
+		}
+		for _, t := range o.Spec.Build.Tags {
+			if !tags[t] {
+				r.differ("build tags: the program was built without %s, which the manifest sets", t)
+			}
+		}
+		r.Checked = append(r.Checked, "build tags")
+	}
+}
+
+// provenance checks the artifact's sha256 against the build's provenance,
+// and the provenance's lock digest against weld.lock.
+func (r *Result) provenance(path string, o Options) error {
+	file := o.Provenance
+	if file == "" && o.Spec != nil {
+		for _, dir := range []string{filepath.Dir(path), filepath.Dir(filepath.Dir(path))} {
+			p := filepath.Join(dir, attest.ProvenanceFile(o.Spec.Name))
+			if _, err := os.Stat(p); err == nil {
+				file = p
+				break
+			}
+		}
+	}
+	if file == "" {
+		r.differ("no provenance found beside %s (%s): its bytes cannot be checked; give one with --provenance", path, attest.ProvenanceFile(o.Spec.Name))
+		return nil
+	}
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return err
+	}
+	var st struct {
+		Subject []struct {
+			Name   string
+			Digest map[string]string
+		}
+		Predicate struct {
+			BuildDefinition struct {
+				ExternalParameters struct {
+					Lock struct{ SHA256 string }
+				}
+			}
+		}
+	}
+	if err := json.Unmarshal(data, &st); err != nil {
+		return fmt.Errorf("reading the provenance %s: %w", file, err)
+	}
+	sum, err := atomicfile.SHA256(path)
+	if err != nil {
+		return err
+	}
+	var names []string
+	found := false
+	for _, s := range st.Subject {
+		names = append(names, s.Name)
+		if s.Name == filepath.Base(path) {
+			found = true
+			if s.Digest["sha256"] != sum {
+				r.differ("%s: its sha256 %s is not the %s that the provenance (%s) records: the file was changed after it was built", filepath.Base(path), sum, s.Digest["sha256"], file)
+			}
+		}
+	}
+	if !found {
+		sort.Strings(names)
+		r.differ("%s: not a subject of the provenance %s", filepath.Base(path), file)
+	}
+	if o.LockFile != "" {
+		lockSum, err := atomicfile.SHA256(o.LockFile)
+		if err != nil {
+			return err
+		}
+		if got := st.Predicate.BuildDefinition.ExternalParameters.Lock.SHA256; got != lockSum {
+			r.differ("the provenance %s records a weld.lock with sha256 %s, and %s has %s: the artifact was built from another lock", file, got, o.LockFile, lockSum)
+		}
+	}
+	r.Checked = append(r.Checked, "sha256 against "+file)
+	return nil
+}
