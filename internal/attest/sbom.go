@@ -107,6 +107,19 @@ type Input struct {
 	Libraries                    []Library
 	// Licenses maps module path@version to an SPDX expression.
 	Licenses map[string]string
+	// Linked are the modules the program is made of, from its build info:
+	// the SBOM lists these, rather than every module the build list
+	// names, so that it says what is in the binary.
+	Linked []LinkedModule
+}
+
+// LinkedModule is a module of a program's build info.
+type LinkedModule struct {
+	Path, Version string
+	// Sum is its h1: hash; empty for a module from a directory.
+	Sum string
+	// Local says it was built from a directory.
+	Local bool
 }
 
 // New makes the SBOM of one artifact.
@@ -174,7 +187,17 @@ func New(in Input) (*SBOM, error) {
 		}
 		s.Relations = append(s.Relations, Relationship{"artifact", Contains, ref}, Relationship{app, DependsOn, ref})
 	}
-	for _, m := range c.BuildList {
+	modules := c.BuildList
+	if in.Linked != nil {
+		modules = nil
+		for _, m := range in.Linked {
+			modules = append(modules, compose.Module{Path: m.Path, Version: m.Version, Local: m.Local})
+			if m.Sum != "" && !m.Local {
+				h1[m.Path+"@"+m.Version] = m.Sum
+			}
+		}
+	}
+	for _, m := range modules {
 		ref, err := add(m, RoleModule)
 		if err != nil {
 			return nil, err

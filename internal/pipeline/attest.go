@@ -10,6 +10,7 @@ import (
 	"github.com/weldgo/weld/internal/atomicfile"
 	"github.com/weldgo/weld/internal/attest"
 	"github.com/weldgo/weld/internal/build"
+	"github.com/weldgo/weld/internal/inspect"
 	"github.com/weldgo/weld/internal/outcache"
 	"github.com/weldgo/weld/internal/pack"
 	"github.com/weldgo/weld/internal/target"
@@ -98,6 +99,14 @@ func (s *Session) writeSBOMs(ctx context.Context, bin build.Binary, files, sums,
 			return nil, err
 		}
 	}
+	prog, err := inspect.Read(bin.Path)
+	if err != nil {
+		return nil, err
+	}
+	linked := []attest.LinkedModule{}
+	for _, m := range prog.Modules[1:] { // the first is the main module
+		linked = append(linked, attest.LinkedModule{Path: m.Path, Version: m.Version, Sum: m.Sum, Local: m.Replace != "" && m.Sum == ""})
+	}
 	var paths []string
 	for j, f := range files {
 		if s.licenses == nil {
@@ -105,7 +114,7 @@ func (s *Session) writeSBOMs(ctx context.Context, bin build.Binary, files, sums,
 		}
 		sb, err := attest.New(attest.Input{Comp: s.Comp, Lock: s.Lock, GoVersion: s.policy.GoVersion, Target: bin.Target,
 			ArtifactName: filepath.Base(f), ArtifactSHA256: sums[j], Created: created, Tool: weldTool(),
-			Libraries: libs, Licenses: s.licenses})
+			Libraries: libs, Licenses: s.licenses, Linked: linked})
 		if err != nil {
 			return nil, err
 		}
