@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -20,6 +21,8 @@ type imageOut struct {
 	images map[string]string // target -> digest
 	index  string
 	wrote  []string
+	// attached are the tags of the SBOMs and attestations beside them.
+	attached []string
 }
 
 func weldImage(t *testing.T, args ...string) imageOut {
@@ -32,6 +35,8 @@ func weldImage(t *testing.T, args ...string) imageOut {
 			out.images[f[1]] = f[2]
 		case len(f) == 2 && f[0] == "index":
 			out.index = f[1]
+		case len(f) == 2 && f[0] == "attached":
+			out.attached = append(out.attached, f[1])
 		default:
 			out.wrote = append(out.wrote, line)
 		}
@@ -193,6 +198,24 @@ func TestImageImgserver(t *testing.T) {
 			pushed := weldImage(t, "-f", manifest, "--locked", "-o", dist, "--push", repo)
 			if want := "pushed " + repo + "@" + first.index; strings.Join(pushed.wrote, "\n") != want {
 				t.Errorf("weld printed %q, want %q", pushed.wrote, want)
+			}
+			// The registry serves the SBOM of each platform image and the
+			// index's attestation, under cosign's tags.
+			wantTags := []string{"sha256-" + strings.TrimPrefix(first.index, "sha256:") + ".att"}
+			for _, d := range first.images {
+				wantTags = append(wantTags, "sha256-"+strings.TrimPrefix(d, "sha256:")+".sbom")
+			}
+			sort.Strings(wantTags)
+			got := append([]string(nil), pushed.attached...)
+			sort.Strings(got)
+			if strings.Join(got, " ") != strings.Join(wantTags, " ") {
+				t.Errorf("attached %q, want %q", got, wantTags)
+			}
+			for _, tag := range wantTags {
+				raw := output(t, "skopeo", "inspect", "--tls-verify=false", "--raw", "docker://"+repo+":"+tag)
+				if !strings.Contains(raw, "text/spdx+json") && !strings.Contains(raw, "application/vnd.dsse.envelope.v1+json") {
+					t.Errorf("%s: not an SBOM or attestation:\n%s", tag, raw)
+				}
 			}
 			for _, tag := range []string{"latest", "1.0.0"} {
 				raw := output(t, "skopeo", "inspect", "--tls-verify=false", "--raw", "docker://"+repo+":"+tag)

@@ -71,6 +71,9 @@ destination ("layout DIR", "tarball FILE", "pushed REPO@DIGEST").`,
 			for _, where := range res.Wrote {
 				fmt.Fprintln(w, where)
 			}
+			for _, tag := range res.Attached {
+				fmt.Fprintln(w, "attached "+tag)
+			}
 			return nil
 		},
 	}

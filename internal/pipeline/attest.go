@@ -177,31 +177,9 @@ func weldTool() string {
 func (s *Session) provenance(ctx context.Context, arts []Artifact, keys []string) error {
 	sp := s.opts.Spec
 	file := filepath.Join(s.opts.outDir(), attest.ProvenanceFile(sp.Name))
-	in := attest.ProvenanceInput{Manifest: "(flags)", Lock: s.Lock, GoVersion: s.policy.GoVersion, Tool: weldTool()}
-	var err error
-	if sp.File != "" {
-		in.Manifest = filepath.Base(sp.File)
-		if in.ManifestSHA256, err = atomicfile.SHA256(sp.File); err != nil {
-			return err
-		}
-	}
-	if s.policy.File != "" {
-		in.LockName = filepath.Base(s.policy.File)
-		if in.LockSHA256, err = atomicfile.SHA256(s.policy.File); err != nil {
-			return err
-		}
-	}
-	if sp.Outputs.Archive {
-		in.Outputs = append(in.Outputs, "archive")
-	}
-	if sp.Outputs.Deb != nil {
-		in.Outputs = append(in.Outputs, "deb")
-	}
-	for _, f := range sp.Outputs.SBOMFormats() {
-		in.Outputs = append(in.Outputs, "sbom:"+f)
-	}
-	for _, a := range arts {
-		in.Targets = append(in.Targets, a.Target.String())
+	in, err := s.provenanceInput(arts)
+	if err != nil {
+		return err
 	}
 	key := ""
 	if len(keys) == len(arts) && s.Lock != nil {
@@ -243,6 +221,40 @@ func (s *Session) provenance(ctx context.Context, arts []Artifact, keys []string
 	}
 	setProvenance(arts, file)
 	return nil
+}
+
+// provenanceInput is what every provenance of this build records beside
+// its subjects: the manifest and lock digests, the targets, the outputs
+// and the resolved dependencies.
+func (s *Session) provenanceInput(arts []Artifact) (attest.ProvenanceInput, error) {
+	sp := s.opts.Spec
+	in := attest.ProvenanceInput{Manifest: "(flags)", Lock: s.Lock, GoVersion: s.policy.GoVersion, Tool: weldTool()}
+	var err error
+	if sp.File != "" {
+		in.Manifest = filepath.Base(sp.File)
+		if in.ManifestSHA256, err = atomicfile.SHA256(sp.File); err != nil {
+			return in, err
+		}
+	}
+	if s.policy.File != "" {
+		in.LockName = filepath.Base(s.policy.File)
+		if in.LockSHA256, err = atomicfile.SHA256(s.policy.File); err != nil {
+			return in, err
+		}
+	}
+	if sp.Outputs.Archive {
+		in.Outputs = append(in.Outputs, "archive")
+	}
+	if sp.Outputs.Deb != nil {
+		in.Outputs = append(in.Outputs, "deb")
+	}
+	for _, f := range sp.Outputs.SBOMFormats() {
+		in.Outputs = append(in.Outputs, "sbom:"+f)
+	}
+	for _, a := range arts {
+		in.Targets = append(in.Targets, a.Target.String())
+	}
+	return in, nil
 }
 
 func setProvenance(arts []Artifact, file string) {

@@ -15,6 +15,9 @@ type ImageResult struct {
 	Images []image.Built
 	Index  string   // the index's digest when there are several images
 	Wrote  []string // "layout DIR", "tarball FILE", "pushed REPO@DIGEST"
+	// Attached are the tags of the SBOMs and attestations beside the
+	// images (not in a docker tarball, which holds one image).
+	Attached []string
 }
 
 // BuildImage builds the composition for o.Targets, as Build does, makes
@@ -60,6 +63,12 @@ func BuildImage(ctx context.Context, o Options, dest publish.Destinations) (*Ima
 			return err
 		}
 		res.Images = built
+		if art.Attachments, err = s.attachments(arts, built, art, settings.Name); err != nil {
+			return fmt.Errorf("attaching SBOMs and provenance: %w", err)
+		}
+		for _, at := range art.Attachments {
+			res.Attached = append(res.Attached, at.Tag)
+		}
 		if art.Index != nil {
 			d, err := art.Index.Digest()
 			if err != nil {

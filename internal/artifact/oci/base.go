@@ -82,6 +82,9 @@ func collect(idx v1.ImageIndex, digest string, p v1.Platform, depth int, found *
 		if digest != "" && d.Digest.String() != digest {
 			continue
 		}
+		if IsAttachmentTag(d.Annotations[RefName]) {
+			continue // an SBOM or attestation beside an image, not an image to run
+		}
 		switch {
 		case d.MediaType.IsIndex() && depth < 2:
 			child, err := idx.ImageIndex(d.Digest)

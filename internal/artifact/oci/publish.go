@@ -23,6 +23,8 @@ import (
 type Artifact struct {
 	Image v1.Image
 	Index v1.ImageIndex
+	// Attachments are written beside it: SBOMs and attestations.
+	Attachments []Attachment
 }
 
 // Digest is the digest of the image or of the index.
@@ -93,6 +95,11 @@ func (l Layout) publish(a Artifact) error {
 			err = p.AppendImage(a.Image, opts...)
 		}
 		if err != nil {
+			return err
+		}
+	}
+	for _, at := range a.Attachments {
+		if err := p.AppendImage(at.Image, layout.WithAnnotations(map[string]string{RefName: at.Tag})); err != nil {
 			return err
 		}
 	}
@@ -212,6 +219,12 @@ func (r Registry) Publish(ctx context.Context, a Artifact) (string, error) {
 			err = remote.Write(ref, a.Image, opts...)
 		}
 		if err != nil {
+			return "", fmt.Errorf("pushing %s: %w", ref, err)
+		}
+	}
+	for _, at := range a.Attachments {
+		ref := refs[0].Context().Tag(at.Tag)
+		if err := remote.Write(ref, at.Image, opts...); err != nil {
 			return "", fmt.Errorf("pushing %s: %w", ref, err)
 		}
 	}
