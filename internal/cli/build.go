@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"path/filepath"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -71,6 +72,7 @@ artifact's path.`,
 			}
 			if len(arts) > 0 && arts[0].Provenance != "" {
 				fmt.Fprintln(cmd.OutOrStdout(), arts[0].Provenance)
+				fmt.Fprintln(cmd.OutOrStdout(), filepath.Join(filepath.Dir(arts[0].Provenance), pipeline.SumsFile))
 			}
 			return nil
 		},

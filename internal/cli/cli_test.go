@@ -95,7 +95,7 @@ func TestBuildPrintsWhatTheStagesMade(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
-	if want := build.Path("out", "app", host) + "\n" + filepath.Join("out", "app.intoto.json") + "\n"; stdout != want {
+	if want := build.Path("out", "app", host) + "\n" + filepath.Join("out", "app.intoto.json") + "\n" + filepath.Join("out", "SHA256SUMS") + "\n"; stdout != want {
 		t.Errorf("stdout %q, want %q (one line per artifact, the repeated target built once, and the provenance)", stdout, want)
 	}
 	if !strings.Contains(stderr, "cached") {

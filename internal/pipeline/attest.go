@@ -171,8 +171,12 @@ func weldTool() string {
 	return "weld " + strings.TrimPrefix(id, "github.com/weldgo/weld@")
 }
 
-// provenance writes the build's provenance into the output directory, and
-// names it in every artifact. It is taken from the cache when every
+// SumsFile lists, in the output directory, the sha256 of every file a
+// build wrote there (sha256sum -c reads it).
+const SumsFile = "SHA256SUMS"
+
+// provenance writes the build's provenance and SHA256SUMS into the output
+// directory, and names the provenance in every artifact. It is taken from the cache when every
 // artifact's key, the manifest and the lock are the ones it was made for.
 func (s *Session) provenance(ctx context.Context, arts []Artifact, keys []string) error {
 	sp := s.opts.Spec
@@ -181,11 +185,16 @@ func (s *Session) provenance(ctx context.Context, arts []Artifact, keys []string
 	if err != nil {
 		return err
 	}
+	sumsFile := filepath.Join(s.opts.outDir(), SumsFile)
 	key := ""
 	if len(keys) == len(arts) && s.Lock != nil {
-		key = outcache.Key(append([]string{"weld provenance v1", in.ManifestSHA256, in.LockSHA256, fmt.Sprint(in.Targets, in.Outputs)}, keys...)...)
-		if entry, names, err := s.cache.GetFiles(key); err == nil && len(names) == 1 {
-			if err := entry.CopyOut(names[0], file, 0o644); err == nil {
+		key = outcache.Key(append([]string{"weld provenance v2", in.ManifestSHA256, in.LockSHA256, fmt.Sprint(in.Targets, in.Outputs)}, keys...)...)
+		if entry, names, err := s.cache.GetFiles(key); err == nil && len(names) == 2 {
+			err := entry.CopyOut(filepath.Base(file), file, 0o644)
+			if err == nil {
+				err = entry.CopyOut(SumsFile, sumsFile, 0o644)
+			}
+			if err == nil {
 				setProvenance(arts, file)
 				return nil
 			}
@@ -193,6 +202,7 @@ func (s *Session) provenance(ctx context.Context, arts []Artifact, keys []string
 			s.report.ReadFailed(err, key, "the provenance")
 		}
 	}
+	var sums strings.Builder
 	for _, a := range arts {
 		for _, f := range append(append([]string{a.Path}, a.Packages...), a.Attestations...) {
 			if err := ctx.Err(); err != nil {
@@ -203,6 +213,11 @@ func (s *Session) provenance(ctx context.Context, arts []Artifact, keys []string
 				return err
 			}
 			in.Subjects = append(in.Subjects, attest.Subject{Name: filepath.Base(f), SHA256: sum})
+			rel, err := filepath.Rel(s.opts.outDir(), f)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(&sums, "%s  %s\n", sum, filepath.ToSlash(rel))
 		}
 	}
 	data, err := attest.Provenance(in)
@@ -212,8 +227,16 @@ func (s *Session) provenance(ctx context.Context, arts []Artifact, keys []string
 	if err := atomicfile.WriteFile(file, data, 0o644); err != nil {
 		return err
 	}
+	provSum, err := atomicfile.SHA256(file)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(&sums, "%s  %s\n", provSum, filepath.Base(file))
+	if err := atomicfile.WriteFile(sumsFile, []byte(sums.String()), 0o644); err != nil {
+		return err
+	}
 	if key != "" {
-		if err := s.cache.PutFiles(key, []string{file}); err != nil {
+		if err := s.cache.PutFiles(key, []string{file, sumsFile}); err != nil {
 			s.opts.Steps.Warn(fmt.Sprintf("caching the provenance: %v", err))
 		} else {
 			s.report.Stored(key, "the provenance")
