@@ -114,7 +114,9 @@ func buildTargets(t *testing.T, weld, dir string, env []string, cred *syscall.Cr
 	}
 	binaries := 0
 	for path := range sums {
-		if !strings.HasSuffix(path, ".json") {
+		// dist/NAME_OS_ARCH/NAME[.exe]: a target's directory, not a
+		// document beside it.
+		if strings.Count(path, "/") == 2 && !strings.HasSuffix(path, ".json") {
 			binaries++
 		}
 	}
