@@ -11,6 +11,7 @@
 package outcache
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -201,4 +202,27 @@ func (s *Store) PutFiles(key string, files []string) error {
 		}
 		return w.writeFile("files.json", data)
 	})
+}
+
+// CopyFilesOut copies the files stored under key (PutFiles) to where
+// dest says each one goes, every file checked against its recorded
+// sha256, and returns their paths in stored order. It stops, with ctx's
+// error, if ctx is done between files.
+func (s *Store) CopyFilesOut(ctx context.Context, key string, dest func(name string) string) ([]string, error) {
+	entry, names, err := s.GetFiles(key)
+	if err != nil {
+		return nil, err
+	}
+	var paths []string
+	for _, name := range names {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		p := dest(name)
+		if err := entry.CopyOut(name, p, 0o644); err != nil {
+			return nil, err
+		}
+		paths = append(paths, p)
+	}
+	return paths, nil
 }

@@ -57,22 +57,12 @@ func (c *Cached) Pack(ctx context.Context, b build.Binary) ([]string, error) {
 // fromCache copies the packages stored under key into the output
 // directory.
 func (c *Cached) fromCache(ctx context.Context, key, what string) ([]string, bool) {
-	entry, names, err := c.Store.GetFiles(key)
+	paths, err := c.Store.CopyFilesOut(ctx, key, func(name string) string { return filepath.Join(c.Inner.OutDir, name) })
 	if err != nil {
-		c.Report.ReadFailed(err, key, what)
-		return nil, false
-	}
-	var paths []string
-	for _, name := range names {
-		if ctx.Err() != nil {
-			return nil, false // stopped: the caller reports it
-		}
-		p := filepath.Join(c.Inner.OutDir, name)
-		if err := entry.CopyOut(name, p, 0o644); err != nil {
+		if ctx.Err() == nil {
 			c.Report.ReadFailed(err, key, what)
-			return nil, false
 		}
-		paths = append(paths, p)
+		return nil, false // a stopped build: the caller reports it
 	}
 	return paths, true
 }

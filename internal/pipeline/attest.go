@@ -51,13 +51,14 @@ func (s *Session) attest(ctx context.Context, arts []Artifact) error {
 				cside = s.tools.Fingerprint(ctx, a.Target, a.CLibs)
 			}
 			o := s.opts.Spec.Outputs
+			// a.Key already names weld itself (outcache.WeldIdentity).
 			key = outcache.Key("weld sbom v1", a.Key, strings.Join(formats, ","), created.String(), strings.Join(names, ","),
-				fmt.Sprint(o.Archive), fmt.Sprintf("%+v", o.Deb), s.opts.Spec.Version, cside, outcache.WeldIdentity())
+				fmt.Sprint(o.Archive), fmt.Sprintf("%+v", o.Deb), s.opts.Spec.Version, cside)
 			keys = append(keys, key)
 			if len(formats) == 0 {
 				continue
 			}
-			if paths, ok := s.sbomsFromCache(key, a.Path, formats, a.Target); ok {
+			if paths, ok := s.sbomsFromCache(ctx, key, a.Path, formats, a.Target); ok {
 				a.Attestations = paths
 				continue
 			}
@@ -135,29 +136,22 @@ func (s *Session) writeSBOMs(ctx context.Context, bin build.Binary, files, sums,
 
 // sbomsFromCache copies a target's cached SBOMs beside its artifacts:
 // the binary's beside the binary, the packages' in the output directory.
-func (s *Session) sbomsFromCache(key, binary string, formats []string, t target.Target) ([]string, bool) {
-	what := "the SBOMs of " + t.String()
-	entry, names, err := s.cache.GetFiles(key)
-	if err != nil {
-		s.report.ReadFailed(err, key, what)
-		return nil, false
-	}
+func (s *Session) sbomsFromCache(ctx context.Context, key, binary string, formats []string, t target.Target) ([]string, bool) {
 	ofBinary := map[string]bool{}
 	for _, f := range formats {
 		ofBinary[filepath.Base(binary)+attest.FileSuffix(f)] = true
 	}
-	var paths []string
-	for _, name := range names {
-		dir := s.opts.outDir()
+	paths, err := s.cache.CopyFilesOut(ctx, key, func(name string) string {
 		if ofBinary[name] {
-			dir = filepath.Dir(binary)
+			return filepath.Join(filepath.Dir(binary), name)
 		}
-		p := filepath.Join(dir, name)
-		if err := entry.CopyOut(name, p, 0o644); err != nil {
-			s.report.ReadFailed(err, key, what)
-			return nil, false
+		return filepath.Join(s.opts.outDir(), name)
+	})
+	if err != nil {
+		if ctx.Err() == nil { // a stopped build is reported by the caller
+			s.report.ReadFailed(err, key, "the SBOMs of "+t.String())
 		}
-		paths = append(paths, p)
+		return nil, false
 	}
 	return paths, true
 }
@@ -189,18 +183,15 @@ func (s *Session) provenance(ctx context.Context, arts []Artifact, keys []string
 	key := ""
 	if len(keys) == len(arts) && s.Lock != nil {
 		key = outcache.Key(append([]string{"weld provenance v2", in.ManifestSHA256, in.LockSHA256, fmt.Sprint(in.Targets, in.Outputs)}, keys...)...)
-		if entry, names, err := s.cache.GetFiles(key); err == nil && len(names) == 2 {
-			err := entry.CopyOut(filepath.Base(file), file, 0o644)
-			if err == nil {
-				err = entry.CopyOut(SumsFile, sumsFile, 0o644)
-			}
-			if err == nil {
-				setProvenance(arts, file)
-				return nil
-			}
-		} else if err != nil {
-			s.report.ReadFailed(err, key, "the provenance")
+		_, err := s.cache.CopyFilesOut(ctx, key, func(name string) string { return filepath.Join(s.opts.outDir(), name) })
+		if err == nil {
+			setProvenance(arts, file)
+			return nil
 		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		s.report.ReadFailed(err, key, "the provenance")
 	}
 	var sums strings.Builder
 	for _, a := range arts {
