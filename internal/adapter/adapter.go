@@ -16,6 +16,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/weldgo/weld/internal/spec"
 )
@@ -49,11 +50,7 @@ func Find(s *spec.Spec, appDir, version string) (*Found, error) {
 		if err != nil {
 			return nil, &spec.Error{Pos: app.AdapterPos, Msg: fmt.Sprintf("app.adapter: %v", err)}
 		}
-		rel, err := filepath.Rel(s.Dir, app.Adapter)
-		if err != nil {
-			rel = app.Adapter
-		}
-		return load(app, "file:"+filepath.ToSlash(rel), relToCwd(app.Adapter), data)
+		return load(app, FileSource(s.Dir, app.Adapter), relToCwd(app.Adapter), data)
 	}
 	if appDir != "" {
 		file := filepath.Join(appDir, FileName)
@@ -79,18 +76,40 @@ func Find(s *spec.Spec, appDir, version string) (*Found, error) {
 // Embedded returns the adapter weld embeds for an app module, by the
 // module path its app: names.
 func Embedded(module string) (name string, data []byte, ok bool) {
+	e, ok := embeddedByApp()[module]
+	return e.name, e.data, ok
+}
+
+type embeddedAdapter struct {
+	name string
+	data []byte
+}
+
+// embeddedByApp indexes the embedded adapters by their app's module path,
+// once: every build's drift check and resolution ask.
+var embeddedByApp = sync.OnceValue(func() map[string]embeddedAdapter {
+	out := map[string]embeddedAdapter{}
 	entries, _ := fs.ReadDir(embedded, "embedded")
 	for _, e := range entries {
 		b, err := embedded.ReadFile("embedded/" + e.Name())
 		if err != nil {
 			continue
 		}
-		a, err := spec.ParseAdapter(e.Name(), b)
-		if err == nil && a.App == module {
-			return strings.TrimSuffix(e.Name(), path.Ext(e.Name())), b, true
+		if a, err := spec.ParseAdapter(e.Name(), b); err == nil {
+			out[a.App] = embeddedAdapter{strings.TrimSuffix(e.Name(), path.Ext(e.Name())), b}
 		}
 	}
-	return "", nil, false
+	return out
+})
+
+// FileSource is how weld.lock records an adapter file the manifest
+// names: "file:" and its path relative to the manifest's directory.
+func FileSource(manifestDir, file string) string {
+	rel, err := filepath.Rel(manifestDir, file)
+	if err != nil {
+		rel = file
+	}
+	return "file:" + filepath.ToSlash(rel)
 }
 
 // EmbeddedNames lists the embedded adapters.

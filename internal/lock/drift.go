@@ -189,7 +189,7 @@ func adapterDrift(s *spec.Spec, l *Lock) string {
 		if err != nil {
 			return fmt.Sprintf("adapter %s cannot be read: %v", RelPath(s.Dir, s.App.Adapter), err)
 		}
-		want = &AdapterInForce{Source: "file:" + strings.TrimPrefix(RelPath(s.Dir, s.App.Adapter), "./"), Hash: adapter.Hash(data)}
+		want = &AdapterInForce{Source: adapter.FileSource(s.Dir, s.App.Adapter), Hash: adapter.Hash(data)}
 	case l.Adapter != nil && l.Adapter.Source == "app":
 		return ""
 	default:
