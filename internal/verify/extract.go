@@ -19,50 +19,47 @@ const maxBinary = 2 << 30
 
 // program returns the Go program an artifact holds: the artifact itself
 // for an executable, or the member named name (name.exe for Windows) of a
-// tar.gz, a zip, or a .deb's data.tar.gz (/usr/bin/name). The caller
-// removes a program it extracted (extracted is true) when done.
-func program(artifact, name, tmpDir string) (file string, extracted bool, err error) {
+// tar.gz, a zip, or a .deb's data.tar.gz (/usr/bin/name), extracted into
+// tmpDir, which the caller removes.
+func program(artifact, name, tmpDir string) (string, error) {
 	switch {
 	case strings.HasSuffix(artifact, ".tar.gz"):
 		f, err := os.Open(artifact)
 		if err != nil {
-			return "", false, err
+			return "", err
 		}
 		defer f.Close()
-		file, err = fromTarGz(f, func(n string) bool { return path.Base(n) == name }, tmpDir)
-		return file, true, err
+		return fromTarGz(f, func(n string) bool { return path.Base(n) == name }, tmpDir)
 	case strings.HasSuffix(artifact, ".zip"):
 		z, err := zip.OpenReader(artifact)
 		if err != nil {
-			return "", false, err
+			return "", err
 		}
 		defer z.Close()
 		for _, f := range z.File {
 			if path.Base(f.Name) == name+".exe" || path.Base(f.Name) == name {
 				r, err := f.Open()
 				if err != nil {
-					return "", false, err
+					return "", err
 				}
 				defer r.Close()
-				file, err = save(r, tmpDir)
-				return file, true, err
+				return save(r, tmpDir)
 			}
 		}
-		return "", false, fmt.Errorf("%s holds no %s.exe", artifact, name)
+		return "", fmt.Errorf("%s holds no %s.exe", artifact, name)
 	case strings.HasSuffix(artifact, ".deb"):
 		f, err := os.Open(artifact)
 		if err != nil {
-			return "", false, err
+			return "", err
 		}
 		defer f.Close()
 		data, err := arMember(f, "data.tar.gz")
 		if err != nil {
-			return "", false, fmt.Errorf("%s: %w", artifact, err)
+			return "", fmt.Errorf("%s: %w", artifact, err)
 		}
-		file, err = fromTarGz(data, func(n string) bool { return strings.TrimPrefix(n, ".") == "/usr/bin/"+name }, tmpDir)
-		return file, true, err
+		return fromTarGz(data, func(n string) bool { return strings.TrimPrefix(n, ".") == "/usr/bin/"+name }, tmpDir)
 	}
-	return artifact, false, nil
+	return artifact, nil
 }
 
 func fromTarGz(r io.Reader, want func(string) bool, tmpDir string) (string, error) {

@@ -11,7 +11,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 
 	"github.com/weldgo/weld/internal/atomicfile"
@@ -23,6 +22,7 @@ import (
 
 // Options say what to verify an artifact against.
 type Options struct {
+	// Spec is the manifest: the program's name, and the build tags.
 	Spec *spec.Spec
 	Lock *lock.Lock
 	// LockFile is weld.lock's path, whose digest the provenance records.
@@ -53,7 +53,7 @@ func Artifact(path string, o Options) (*Result, error) {
 		return nil, err
 	}
 	defer os.RemoveAll(tmp)
-	prog, _, err := program(path, o.Spec.Name, tmp)
+	prog, err := program(path, o.Spec.Name, tmp)
 	if err != nil {
 		return nil, fmt.Errorf("reading the program in %s: %w", path, err)
 	}
@@ -126,7 +126,7 @@ func (r *Result) composition(info *inspect.Info, o Options) {
 		}
 		delete(want, p.Module.Path)
 	}
-	if o.Spec != nil && len(o.Spec.TargetNames()) == 0 {
+	if len(o.Spec.TargetNames()) == 0 {
 		// With no targets listed every plugin is in every binary; with
 		// targets, a plugin may be limited to others.
 		for m := range want {
@@ -134,25 +134,23 @@ func (r *Result) composition(info *inspect.Info, o Options) {
 		}
 	}
 	r.Checked = append(r.Checked, fmt.Sprintf("app and %d plugins", len(rec.Plugins)))
-	if o.Spec != nil {
-		tags := map[string]bool{}
-		for _, t := range strings.Split(info.Setting("-tags"), ",") {
-			tags[t] = true
-		}
-		for _, t := range o.Spec.Build.Tags {
-			if !tags[t] {
-				r.differ("build tags: the program was built without %s, which the manifest sets", t)
-			}
-		}
-		r.Checked = append(r.Checked, "build tags")
+	tags := map[string]bool{}
+	for _, t := range strings.Split(info.Setting("-tags"), ",") {
+		tags[t] = true
 	}
+	for _, t := range o.Spec.Build.Tags {
+		if !tags[t] {
+			r.differ("build tags: the program was built without %s, which the manifest sets", t)
+		}
+	}
+	r.Checked = append(r.Checked, "build tags")
 }
 
 // provenance checks the artifact's sha256 against the build's provenance,
 // and the provenance's lock digest against weld.lock.
 func (r *Result) provenance(path string, o Options) error {
 	file := o.Provenance
-	if file == "" && o.Spec != nil {
+	if file == "" {
 		for _, dir := range []string{filepath.Dir(path), filepath.Dir(filepath.Dir(path))} {
 			p := filepath.Join(dir, attest.ProvenanceFile(o.Spec.Name))
 			if _, err := os.Stat(p); err == nil {
@@ -189,10 +187,8 @@ func (r *Result) provenance(path string, o Options) error {
 	if err != nil {
 		return err
 	}
-	var names []string
 	found := false
 	for _, s := range st.Subject {
-		names = append(names, s.Name)
 		if s.Name == filepath.Base(path) {
 			found = true
 			if s.Digest["sha256"] != sum {
@@ -201,7 +197,6 @@ func (r *Result) provenance(path string, o Options) error {
 		}
 	}
 	if !found {
-		sort.Strings(names)
 		r.differ("%s: not a subject of the provenance %s", filepath.Base(path), file)
 	}
 	if o.LockFile != "" {
