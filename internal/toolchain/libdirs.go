@@ -44,7 +44,7 @@ func (r *Resolver) LibraryDirs(ctx context.Context, t target.Target) ([]string, 
 		tree(d)
 	}
 	if tc.Problem == "" && tc.CC != "" {
-		dirs = append(dirs, compilerLibDirs(ctx, tc.CC)...)
+		dirs = append(dirs, r.compilerLibDirs(ctx, tc.CC)...)
 	}
 	if t == target.Host() {
 		tree("/")
@@ -55,8 +55,26 @@ func (r *Resolver) LibraryDirs(ctx context.Context, t target.Target) ([]string, 
 	return dirs, "/usr/lib/" + triplet, nil
 }
 
-// compilerLibDirs asks the C compiler where its runtime libraries are.
-func compilerLibDirs(ctx context.Context, cc string) []string {
+// compilerLibDirs asks the C compiler where its runtime libraries are,
+// once per compiler: images and SBOMs ask for the same target.
+func (r *Resolver) compilerLibDirs(ctx context.Context, cc string) []string {
+	r.mu.Lock()
+	dirs, ok := r.ccLibDirs[cc]
+	r.mu.Unlock()
+	if ok {
+		return dirs
+	}
+	dirs = askCompilerLibDirs(ctx, cc)
+	r.mu.Lock()
+	if r.ccLibDirs == nil {
+		r.ccLibDirs = map[string][]string{}
+	}
+	r.ccLibDirs[cc] = dirs
+	r.mu.Unlock()
+	return dirs
+}
+
+func askCompilerLibDirs(ctx context.Context, cc string) []string {
 	argv := strings.Fields(cc)
 	var dirs []string
 	for _, lib := range []string{"libc.so.6", "libstdc++.so.6", "libgcc_s.so.1"} {

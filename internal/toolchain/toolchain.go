@@ -42,6 +42,7 @@ type Resolver struct {
 	cdeps      map[target.Target]*CReport
 	libraries  map[string]cdeps.Library
 	compilers  map[string]string
+	ccLibDirs  map[string][]string
 	// building serialises sysroot assembly: two targets may share a
 	// download, and the lock records each once.
 	building sync.Mutex
