@@ -11,7 +11,7 @@ import (
 )
 
 // attachments are what weld image attaches to the images it publishes, in
-// the tag-based form cosign reads: each platform image's SBOMs (its
+// the tag-based naming cosign uses: each platform image's SBOMs (its
 // binary's, as sha256-HEX.sbom), and the provenance of what is published
 // (the index, or the one image) as an in-toto attestation (.att) whose
 // subjects are the published image and each platform image.

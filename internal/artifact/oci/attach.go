@@ -23,7 +23,7 @@ const (
 )
 
 // Attachment is a document attached to an image (or index) in the
-// tag-based form cosign reads, which works with registries that have no
+// tag-based naming cosign uses, which works with registries that have no
 // referrers API: an image tagged sha256-HEX.SUFFIX beside the image of
 // digest sha256:HEX, whose layers are the documents.
 type Attachment struct {
