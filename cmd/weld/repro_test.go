@@ -13,6 +13,7 @@ import (
 
 	"github.com/rogpeppe/go-internal/txtar"
 
+	"github.com/weldgo/weld/internal/lock/locktest"
 	"github.com/weldgo/weld/internal/testproxy"
 )
 
@@ -155,15 +156,17 @@ func extract(t *testing.T, archive, dir string) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	writeArchive(t, dir, ar)
+}
+
+// writeArchive writes a txtar archive's files under dir.
+func writeArchive(t *testing.T, dir string, ar *txtar.Archive) {
+	t.Helper()
+	files := map[string]string{}
 	for _, f := range ar.Files {
-		p := filepath.Join(dir, f.Name)
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, f.Data, 0o644); err != nil {
-			t.Fatal(err)
-		}
+		files[f.Name] = string(f.Data)
 	}
+	locktest.WriteFiles(t, dir, files)
 }
 
 func chownTree(t *testing.T, dirs ...string) {

@@ -85,15 +85,7 @@ func main() {
 	}
 }
 `))
-	for _, f := range ar.Files {
-		p := filepath.Join(dir, f.Name)
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, f.Data, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	writeArchive(t, dir, ar)
 }
 
 // weldEnv is an environment of weld's own under dir: its cache, its
