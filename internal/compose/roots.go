@@ -33,11 +33,7 @@ func (c *Composition) roots() []root {
 		out = append(out, root{path: c.appRootPackage(), what: "app " + a.Source.String(), pos: a.Pos, role: "app"})
 	}
 	for i, p := range c.Plugins {
-		what := "plugin " + p.Spec.Source.String()
-		if p.Spec.Module == "" {
-			what = "plugin " + p.Spec.Package
-		}
-		out = append(out, root{path: p.Package, what: what, pos: p.Spec.Pos, role: "plugin", plugin: i})
+		out = append(out, root{path: p.Package, what: "plugin " + p.what(), pos: p.Spec.Pos, role: "plugin", plugin: i})
 	}
 	for _, d := range c.Defaults {
 		if d.Package != "" {
