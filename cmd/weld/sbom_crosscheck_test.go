@@ -12,10 +12,6 @@ import (
 	"github.com/weldgo/weld/internal/testproxy"
 )
 
-// cyclonedxGomod is the independent SBOM tool the cross-check runs,
-// installed through the module proxy once per test run.
-const cyclonedxGomod = "github.com/CycloneDX/cyclonedx-gomod/cmd/cyclonedx-gomod@v1.10.0"
-
 // TestSBOMMatchesAnIndependentTool: the Go modules in weld's SBOM of a
 // binary are exactly those that cyclonedx-gomod, which reads the binary's
 // build info itself, finds in it.
@@ -24,12 +20,7 @@ func TestSBOMMatchesAnIndependentTool(t *testing.T) {
 	if testing.Short() && os.Getenv("CI") != "true" {
 		t.Skip("skipping: -short, and installing cyclonedx-gomod needs the module proxy")
 	}
-	bin := t.TempDir()
-	install := exec.Command("go", "install", cyclonedxGomod)
-	install.Env = append(os.Environ(), "GOBIN="+bin, "GOFLAGS=-modcacherw")
-	if out, err := install.CombinedOutput(); err != nil {
-		t.Fatalf("installing %s: %v\n%s", cyclonedxGomod, err, out)
-	}
+	cyclonedx := mustGoTool(t, cyclonedxGomod)
 
 	proxy := filepath.Join(t.TempDir(), "proxy")
 	if err := testproxy.Build(proxySource(t), proxy); err != nil {
@@ -49,7 +40,7 @@ func TestSBOMMatchesAnIndependentTool(t *testing.T) {
 	program := weldBuild(t, "build", "-f", manifest, "-o", filepath.Join(dir, "dist"))
 
 	theirs := filepath.Join(dir, "theirs.cdx.json")
-	if out, err := exec.Command(filepath.Join(bin, "cyclonedx-gomod"), "bin", "-json", "-output", theirs, program).CombinedOutput(); err != nil {
+	if out, err := exec.Command(cyclonedx, "bin", "-json", "-output", theirs, program).CombinedOutput(); err != nil {
 		t.Fatalf("cyclonedx-gomod bin: %v\n%s", err, out)
 	}
 	want := goModules(t, theirs)

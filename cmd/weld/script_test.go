@@ -62,6 +62,7 @@ func TestScripts(t *testing.T) {
 			"treehash":      cmdTreehash,
 			"formatonelock": cmdFormatOneLock,
 			"sbom":          cmdSBOM,
+			"cosign":        cmdCosign,
 		},
 		Condition: func(cond string) (bool, error) {
 			if tool, ok := strings.CutPrefix(cond, "tool:"); ok {
