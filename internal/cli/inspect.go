@@ -53,7 +53,7 @@ func printInfo(w io.Writer, info *inspect.Info) {
 			fmt.Fprintf(tw, "main\t%s\n", r.Main)
 		}
 		x := info.Extra
-		if x != nil {
+		if x != nil && x.Adapter != "" {
 			fmt.Fprintf(tw, "adapter\t%s %s (wiring: %s)\n", x.Adapter, x.Hash, x.Wiring)
 		}
 		fmt.Fprintf(tw, "plugins\t%d\n", len(r.Plugins))
@@ -81,6 +81,8 @@ func printInfo(w io.Writer, info *inspect.Info) {
 		}
 		if m.Sum != "" {
 			line += "\t" + m.Sum
+		} else if h := localHash(info.Extra, m.Path); h != "" {
+			line += "\t" + h
 		}
 		fmt.Fprintln(tw, line)
 	}
@@ -94,6 +96,19 @@ func wiredAs(p compose.ExtraPlugin) string {
 		return "\tkind " + p.Kind
 	case p.Name != "":
 		return "\tname " + p.Name
+	}
+	return ""
+}
+
+// localHash is the content hash the extra record gives a local module.
+func localHash(x *compose.RecordExtra, module string) string {
+	if x == nil {
+		return ""
+	}
+	for _, l := range x.Locals {
+		if l.Module == module {
+			return l.Hash
+		}
 	}
 	return ""
 }

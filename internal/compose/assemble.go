@@ -110,13 +110,15 @@ func (c *Composition) fileParams() FileParams {
 		p.EntryPackage, p.EntryFunc = c.Spec.App.EntryPackage()
 	}
 	a := c.Adapter
+	if a != nil || len(c.localHashes) > 0 {
+		p.Extra = c.RecordExtra().Encode()
+	}
 	if a == nil {
 		for _, pl := range c.Plugins {
 			p.Imports = append(p.Imports, pl.Package)
 		}
 		return p
 	}
-	p.Extra = c.RecordExtra().Encode()
 	p.Main = a.Main
 	p.Data = TemplateData{Name: c.Spec.Name, Version: c.Spec.Version, App: ModuleVersion{c.App.Path, c.App.RecordVersion()}}
 	present := map[string]bool{}
@@ -159,11 +161,18 @@ func factoryExpression(f *spec.AdapterFactories, alias string) string {
 	return b.String()
 }
 
-// RecordExtra returns what the adapter wired, for the binary's second
-// record.
+// RecordExtra returns what the adapter wired and the local modules'
+// hashes, for the binary's second record.
 func (c *Composition) RecordExtra() RecordExtra {
+	var r RecordExtra
+	for _, m := range sortedKeys(c.localHashes) {
+		r.Locals = append(r.Locals, LocalHash{Module: m, Hash: c.localHashes[m]})
+	}
 	a := c.Adapter
-	r := RecordExtra{Adapter: a.Source, Hash: a.Hash, Wiring: a.Wiring}
+	if a == nil {
+		return r
+	}
+	r.Adapter, r.Hash, r.Wiring = a.Source, a.Hash, a.Wiring
 	for _, p := range c.Plugins {
 		r.Plugins = append(r.Plugins, ExtraPlugin{Module: ModuleVersion{p.Module.Path, p.Module.RecordVersion()}, Package: p.Package, Kind: p.Kind, Name: p.Name})
 	}
@@ -366,4 +375,38 @@ func copyTree(src, dst string) error {
 		}
 		return os.WriteFile(target, data, 0o644)
 	})
+}
+
+// RecordLocalHashes puts each local module's content hash, as weld.lock
+// records it (module path → hash), into the binary's extra record, so
+// that weld verify can tell an edited local module from the locked one:
+// build info carries no hash for a module taken from a directory. The
+// hashes are known only once the lock stage has hashed the directories,
+// after resolution, so the generated file is made again.
+func (c *Composition) RecordLocalHashes(hashes map[string]string) error {
+	if len(hashes) == 0 && len(c.localHashes) == 0 {
+		return nil
+	}
+	c.localHashes = hashes
+	for name := range c.Overlay {
+		if filepath.Base(name) != GeneratedFileName {
+			continue
+		}
+		gen, err := GenerateFile(c.fileParams())
+		if err != nil {
+			return err
+		}
+		c.Overlay[name] = gen
+		return nil
+	}
+	return fmt.Errorf("recording local module hashes: the composition has no generated %s", GeneratedFileName)
+}
+
+func sortedKeys(m map[string]string) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }

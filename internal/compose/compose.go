@@ -110,6 +110,8 @@ type Composition struct {
 	graph [][2]string
 	next  map[string][]string // graph's edges by their start, built on demand
 	work  string
+	// localHashes are the local modules' lock hashes, for the record.
+	localHashes map[string]string
 }
 
 // Record returns what the binary will report about itself.

@@ -96,20 +96,31 @@ func DecodeRecord(s string) (Record, error) {
 }
 
 // ExtraMagic starts the second record weld writes into a binary built
-// with an adapter: what the adapter wired. It is a record of its own
-// because SDKs parse the first one strictly, and a binary that pins an
-// older SDK must still start.
+// with an adapter or from local modules: what the adapter wired, and the
+// content hash of each local module. It is a record of its own because
+// SDKs parse the first one strictly, and a binary that pins an older SDK
+// must still start.
 const ExtraMagic = "weld.composition.extra/v1"
 
-// RecordExtra is what an adapter wired into a binary.
+// RecordExtra is what an adapter wired into a binary, and the local
+// modules it was built from.
 type RecordExtra struct {
 	// Adapter is where the adapter came from (as weld.lock records it),
-	// its hash and its wiring.
+	// its hash and its wiring; empty without an adapter.
 	Adapter, Hash, Wiring string
 	// Plugins are the manifest's plugins, in record order, with their
 	// kind or name; Defaults the adapter's default plugins kept.
 	Plugins  []ExtraPlugin
 	Defaults []ExtraPlugin
+	// Locals are the modules taken from a directory, with the content
+	// hash weld.lock records (build info carries no hash for them).
+	Locals []LocalHash
+}
+
+// LocalHash is a local module's path and its lock content hash.
+type LocalHash struct {
+	Module string `json:"module"`
+	Hash   string `json:"hash"`
 }
 
 // ExtraPlugin is one wired plugin.
@@ -122,9 +133,10 @@ type ExtraPlugin struct {
 // Encode renders the extra record:
 //
 //	weld.composition.extra/v1
-//	adapter SOURCE HASH WIRING
+//	adapter SOURCE HASH WIRING      (with an adapter)
 //	plugin PACKAGE KIND NAME        ("-" for none)
 //	default MODULE VERSION PACKAGE KIND NAME
+//	local MODULE HASH
 //	end
 func (r RecordExtra) Encode() string {
 	dash := func(s string) string {
@@ -135,12 +147,17 @@ func (r RecordExtra) Encode() string {
 	}
 	var b strings.Builder
 	b.WriteString(ExtraMagic + "\n")
-	fmt.Fprintf(&b, "adapter %s %s %s\n", r.Adapter, r.Hash, r.Wiring)
+	if r.Adapter != "" {
+		fmt.Fprintf(&b, "adapter %s %s %s\n", r.Adapter, r.Hash, r.Wiring)
+	}
 	for _, p := range r.Plugins {
 		fmt.Fprintf(&b, "plugin %s %s %s\n", p.Package, dash(p.Kind), dash(p.Name))
 	}
 	for _, p := range r.Defaults {
 		fmt.Fprintf(&b, "default %s %s %s %s %s\n", dash(p.Module.Path), dash(p.Module.Version), dash(p.Package), dash(p.Kind), dash(p.Name))
+	}
+	for _, l := range r.Locals {
+		fmt.Fprintf(&b, "local %s %s\n", l.Module, l.Hash)
 	}
 	b.WriteString("end\n")
 	return b.String()
@@ -170,6 +187,8 @@ func DecodeRecordExtra(s string) (RecordExtra, error) {
 			r.Plugins = append(r.Plugins, ExtraPlugin{Package: f[1], Kind: undash(f[2]), Name: undash(f[3])})
 		case f[0] == "default" && len(f) == 6:
 			r.Defaults = append(r.Defaults, ExtraPlugin{Module: ModuleVersion{undash(f[1]), undash(f[2])}, Package: undash(f[3]), Kind: undash(f[4]), Name: undash(f[5])})
+		case f[0] == "local" && len(f) == 3:
+			r.Locals = append(r.Locals, LocalHash{Module: f[1], Hash: f[2]})
 		default:
 			return RecordExtra{}, fmt.Errorf("extra composition record line %d: malformed %q", i+2, line)
 		}

@@ -154,6 +154,9 @@ func (s *Session) resolve(ctx context.Context) error {
 			err = s.policy.Record(comp, sums)
 		}
 	}
+	if err == nil {
+		err = comp.RecordLocalHashes(localHashes(s.policy.Lock))
+	}
 	if err != nil {
 		return explainChecksum(err)
 	}
@@ -250,4 +253,16 @@ func explainChecksum(err error) error {
 	}
 	return fmt.Errorf("module %s does not match weld.lock: its content hashes to %s, the lock says %s; the module was changed after it was locked, so check its origin before running weld lock",
 		m[1], m[2], m[3])
+}
+
+// localHashes are the lock's content hashes of local modules, by module.
+func localHashes(l *lock.Lock) map[string]string {
+	if l == nil || len(l.Locals) == 0 {
+		return nil
+	}
+	m := map[string]string{}
+	for _, lm := range l.Locals {
+		m[lm.Module] = lm.Hash
+	}
+	return m
 }

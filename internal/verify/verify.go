@@ -84,17 +84,29 @@ func (r *Result) composition(info *inspect.Info, o Options) {
 	for _, ms := range l.ModuleSums() {
 		sums[ms.Path+"@"+ms.Version] = ms.Sum
 	}
-	locals := map[string]bool{}
+	locals := map[string]string{}
 	for _, m := range l.Locals {
-		locals[m.Module] = true
+		locals[m.Module] = m.Hash
+	}
+	recorded := map[string]string{}
+	if info.Extra != nil {
+		for _, lh := range info.Extra.Locals {
+			recorded[lh.Module] = lh.Hash
+		}
 	}
 	checked := 0
 	for _, m := range info.Modules[1:] { // the first is the main module
 		switch {
 		case m.Replace != "" && m.Sum == "":
-			// A local module: the lock vouches for it by content hash.
-			if !locals[m.Path] {
+			// A local module: the lock vouches for it by content hash,
+			// which the program's extra record carries.
+			switch want, got := locals[m.Path], recorded[m.Path]; {
+			case want == "":
 				r.differ("module %s: the program has it from a directory, which weld.lock does not record", m.Path)
+			case got == "":
+				r.differ("module %s: the program has it from a directory and records no content hash for it, so its content cannot be checked (rebuild it with this weld)", m.Path)
+			case got != want:
+				r.differ("module %s: the program was built from the directory's content %s, weld.lock records %s: the local module changed between the build and the lock", m.Path, got, want)
 			}
 		case locked[m.Path] == "":
 			r.differ("module %s %s: not in weld.lock", m.Path, m.Version)
