@@ -15,8 +15,9 @@ import (
 
 func newVerifyCmd() *cobra.Command {
 	var file, provenance string
+	var rebuild bool
 	cmd := &cobra.Command{
-		Use:   "verify ARTIFACT... [-f weld.yaml] [--provenance FILE]",
+		Use:   "verify ARTIFACT... [-f weld.yaml] [--provenance FILE] [--rebuild]",
 		Short: "Check artifacts against weld.lock and the build's provenance",
 		Long: `verify checks that each artifact (a binary of any target, or the program in
 a tar.gz, a zip or a .deb) is the composition weld.lock describes: the Go
@@ -25,6 +26,10 @@ the manifest's build tags, read from the program's build info and
 composition record. It also checks the artifact's sha256 against the
 build's provenance (NAME.intoto.json beside it or one directory up, or
 --provenance), and that the provenance was made from this weld.lock.
+
+With --rebuild it also builds the artifact's target again from weld.lock,
+locked and without weld's cache, in a temporary directory, and compares
+the artifact with the rebuild byte for byte.
 
 It prints one line per artifact that matches, and every difference of one
 that does not; the exit status is 1 when any artifact differs.`,
@@ -48,7 +53,13 @@ that does not; the exit status is 1 when any artifact differs.`,
 			}
 			bad := 0
 			for _, a := range args {
-				r, err := verify.Artifact(a, verify.Options{Spec: sp, Lock: l, LockFile: lockFile, Provenance: provenance})
+				o := verify.Options{Spec: sp, Lock: l, LockFile: lockFile, Provenance: provenance}
+				if rebuild {
+					o.Rebuild = func(artifact, program string) ([]string, error) {
+						return rebuildCheck(cmd.Context(), artifact, program, sp, cmd.ErrOrStderr())
+					}
+				}
+				r, err := verify.Artifact(a, o)
 				if err != nil {
 					return fmt.Errorf("verifying %s: %w", a, err)
 				}
@@ -69,6 +80,7 @@ that does not; the exit status is 1 when any artifact differs.`,
 		},
 	}
 	cmd.Flags().StringVarP(&file, "file", "f", "", "manifest whose weld.lock to verify against (default weld.yaml)")
+	cmd.Flags().BoolVar(&rebuild, "rebuild", false, "also rebuild each artifact from weld.lock and compare the bytes")
 	cmd.Flags().StringVar(&provenance, "provenance", "", "the build's provenance (default: NAME.intoto.json beside the artifact)")
 	return cmd
 }

@@ -30,6 +30,10 @@ type Options struct {
 	// Provenance is the build's provenance; when empty, it is looked for
 	// beside the artifact (and one directory up, for a binary).
 	Provenance string
+	// Rebuild, when set, builds the artifact again and returns how the
+	// rebuild differs from it; program is the Go program the artifact
+	// holds (the artifact itself for a binary), while it exists.
+	Rebuild func(artifact, program string) ([]string, error)
 }
 
 // Result is what was checked, and every difference found.
@@ -62,6 +66,14 @@ func Artifact(path string, o Options) (*Result, error) {
 		return nil, err
 	}
 	r.composition(info, o)
+	if o.Rebuild != nil {
+		diffs, err := o.Rebuild(path, prog)
+		if err != nil {
+			return nil, err
+		}
+		r.Differences = append(r.Differences, diffs...)
+		r.Checked = append(r.Checked, "rebuilt byte for byte")
+	}
 	return r, nil
 }
 
