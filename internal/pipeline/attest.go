@@ -182,7 +182,7 @@ func (s *Session) provenance(ctx context.Context, arts []Artifact, keys []string
 	sumsFile := filepath.Join(s.opts.outDir(), SumsFile)
 	key := ""
 	if len(keys) == len(arts) && s.Lock != nil {
-		key = outcache.Key(append([]string{"weld provenance v2", in.ManifestSHA256, in.LockSHA256, fmt.Sprint(in.Targets, in.Outputs)}, keys...)...)
+		key = outcache.Key(append([]string{"weld provenance v3", in.ManifestSHA256, in.LockSHA256, fmt.Sprint(in.Targets, in.Outputs)}, keys...)...)
 		_, err := s.cache.CopyFilesOut(ctx, key, func(name string) string { return filepath.Join(s.opts.outDir(), name) })
 		if err == nil {
 			setProvenance(arts, file)
@@ -203,11 +203,13 @@ func (s *Session) provenance(ctx context.Context, arts []Artifact, keys []string
 			if err != nil {
 				return err
 			}
-			in.Subjects = append(in.Subjects, attest.Subject{Name: filepath.Base(f), SHA256: sum})
 			rel, err := filepath.Rel(s.opts.outDir(), f)
 			if err != nil {
 				return err
 			}
+			// Named by their path in the output directory, as in
+			// SHA256SUMS: every target's binary has the same base name.
+			in.Subjects = append(in.Subjects, attest.Subject{Name: filepath.ToSlash(rel), SHA256: sum})
 			fmt.Fprintf(&sums, "%s  %s\n", sum, filepath.ToSlash(rel))
 		}
 	}

@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	pathpkg "path"
 	"path/filepath"
 	"strings"
 
@@ -211,17 +212,31 @@ func (r *Result) provenance(path string, o Options) error {
 	if err != nil {
 		return err
 	}
-	found := false
-	for _, s := range st.Subject {
-		if s.Name == filepath.Base(path) {
-			found = true
-			if s.Digest["sha256"] != sum {
-				r.differ("%s: its sha256 %s is not the %s that the provenance (%s) records: the file was changed after it was built", filepath.Base(path), sum, s.Digest["sha256"], file)
-			}
-		}
+	// A subject is named by its path in the output directory where the
+	// provenance is; an artifact copied elsewhere (or the binary inside
+	// an image) is matched by its base name and digest.
+	rel := ""
+	if r, err := filepath.Rel(filepath.Dir(file), path); err == nil && !strings.HasPrefix(r, "..") {
+		rel = filepath.ToSlash(r)
 	}
-	if !found {
-		r.differ("%s: not a subject of the provenance %s", filepath.Base(path), file)
+	var recorded []string
+	matched := false
+	for _, s := range st.Subject {
+		if s.Name != rel && (rel != "" || pathpkg.Base(s.Name) != filepath.Base(path)) {
+			continue
+		}
+		recorded = append(recorded, s.Digest["sha256"])
+		matched = matched || s.Digest["sha256"] == sum
+	}
+	name := filepath.Base(path)
+	if rel != "" {
+		name = rel
+	}
+	switch {
+	case len(recorded) == 0:
+		r.differ("%s: not a subject of the provenance %s", name, file)
+	case !matched:
+		r.differ("%s: its sha256 %s is not the %s that the provenance (%s) records: the file was changed after it was built", name, sum, strings.Join(recorded, " or "), file)
 	}
 	if o.LockFile != "" {
 		lockSum, err := atomicfile.SHA256(o.LockFile)
