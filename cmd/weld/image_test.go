@@ -233,6 +233,13 @@ func TestImageImgserver(t *testing.T) {
 					t.Errorf("%s: the index does not list image %s", target, d)
 				}
 			}
+			// weld verify reads every platform image from the registry
+			// and checks its program against weld.lock and the build's
+			// provenance.
+			verified := weldRun(t, "verify", "-f", manifest, "--provenance", filepath.Join(dist, "imgserver.intoto.json"), repo+":1.0.0")
+			if !strings.HasPrefix(verified, "ok "+repo+":1.0.0: ") || strings.Count(verified, "(sha256 against ") != len(first.images) {
+				t.Errorf("weld verify of the pushed index printed %q, want ok and each of its %d platform images checked", verified, len(first.images))
+			}
 		})
 	})
 }

@@ -125,7 +125,7 @@ func weldRun(t *testing.T, args ...string) string {
 	t.Helper()
 	var stdout, stderr bytes.Buffer
 	if code := cli.Main(args, &stdout, &stderr); code != 0 {
-		t.Fatalf("weld %s: exit %d\n%s", strings.Join(args, " "), code, stderr.String())
+		t.Fatalf("weld %s: exit %d\n%s%s", strings.Join(args, " "), code, stdout.String(), stderr.String())
 	}
 	return stdout.String()
 }

@@ -19,13 +19,15 @@ func newVerifyCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "verify ARTIFACT... [-f weld.yaml] [--provenance FILE] [--rebuild]",
 		Short: "Check artifacts against weld.lock and the build's provenance",
-		Long: `verify checks that each artifact (a binary of any target, or the program in
-a tar.gz, a zip or a .deb) is the composition weld.lock describes: the Go
-toolchain, every module's version and h1: hash, the app and its plugins and
+		Long: `verify checks that each artifact (a binary of any target; the program in
+a tar.gz, a zip or a .deb; or the program in every platform image of an OCI
+layout directory, a docker tarball or a registry reference) is the
+composition weld.lock describes: the Go toolchain, every module's version
+and h1: hash, each local module's content hash, the app and its plugins and
 the manifest's build tags, read from the program's build info and
-composition record. It also checks the artifact's sha256 against the
-build's provenance (NAME.intoto.json beside it or one directory up, or
---provenance), and that the provenance was made from this weld.lock.
+composition records. It also checks the artifact's sha256 against the
+build's provenance (NAME.intoto.json beside it, one directory up or in
+dist, or --provenance), and that the provenance was made from this weld.lock.
 
 With --rebuild it also builds the artifact's target again from weld.lock,
 locked and without weld's cache, in a temporary directory, and compares

@@ -47,10 +47,13 @@ type Result struct {
 // OK says the artifact matches.
 func (r *Result) OK() bool { return len(r.Differences) == 0 }
 
-// Artifact verifies one artifact.
+// Artifact verifies one artifact: a file, or an OCI image (see IsImage).
 func Artifact(path string, o Options) (*Result, error) {
+	if IsImage(path) {
+		return imageArtifact(path, o)
+	}
 	r := &Result{Artifact: path}
-	if err := r.provenance(path, o); err != nil {
+	if err := r.provenance(path, filepath.Base(path), path, o); err != nil {
 		return nil, err
 	}
 	tmp, err := os.MkdirTemp("", "weld-verify")
@@ -62,11 +65,9 @@ func Artifact(path string, o Options) (*Result, error) {
 	if err != nil {
 		return nil, fmt.Errorf("reading the program in %s: %w", path, err)
 	}
-	info, err := inspect.Read(prog)
-	if err != nil {
+	if err := r.program(prog, o); err != nil {
 		return nil, err
 	}
-	r.composition(info, o)
 	if o.Rebuild != nil {
 		diffs, err := o.Rebuild(path, prog)
 		if err != nil {
@@ -76,6 +77,17 @@ func Artifact(path string, o Options) (*Result, error) {
 		r.Checked = append(r.Checked, "rebuilt byte for byte")
 	}
 	return r, nil
+}
+
+// program checks the Go program's build info and records against the
+// lock.
+func (r *Result) program(prog string, o Options) error {
+	info, err := inspect.Read(prog)
+	if err != nil {
+		return err
+	}
+	r.composition(info, o)
+	return nil
 }
 
 func (r *Result) differ(format string, args ...any) {
@@ -171,12 +183,17 @@ func (r *Result) composition(info *inspect.Info, o Options) {
 	r.Checked = append(r.Checked, "build tags")
 }
 
-// provenance checks the artifact's sha256 against the build's provenance,
-// and the provenance's lock digest against weld.lock.
-func (r *Result) provenance(path string, o Options) error {
+// provenance checks the sha256 of the file at path, the artifact called
+// name, against the build's provenance, and the provenance's lock digest
+// against weld.lock. Unless given, the provenance is looked for near
+// from.
+func (r *Result) provenance(path, name, from string, o Options) error {
 	file := o.Provenance
 	if file == "" {
-		for _, dir := range []string{filepath.Dir(path), filepath.Dir(filepath.Dir(path))} {
+		// Beside the artifact, one directory up (for a binary in its
+		// target's directory or an image layout), or in the manifest's
+		// default output directory.
+		for _, dir := range []string{filepath.Dir(from), filepath.Dir(filepath.Dir(from)), filepath.Join(o.Spec.Dir, "dist")} {
 			p := filepath.Join(dir, attest.ProvenanceFile(o.Spec.Name))
 			if _, err := os.Stat(p); err == nil {
 				file = p
@@ -185,7 +202,7 @@ func (r *Result) provenance(path string, o Options) error {
 		}
 	}
 	if file == "" {
-		r.differ("no provenance found beside %s (%s): its bytes cannot be checked; give one with --provenance", path, attest.ProvenanceFile(o.Spec.Name))
+		r.differ("no provenance found beside %s (%s): its bytes cannot be checked; give one with --provenance", from, attest.ProvenanceFile(o.Spec.Name))
 		return nil
 	}
 	data, err := os.ReadFile(file)
@@ -216,19 +233,18 @@ func (r *Result) provenance(path string, o Options) error {
 	// provenance is; an artifact copied elsewhere (or the binary inside
 	// an image) is matched by its base name and digest.
 	rel := ""
-	if r, err := filepath.Rel(filepath.Dir(file), path); err == nil && !strings.HasPrefix(r, "..") {
+	if r, err := filepath.Rel(filepath.Dir(file), path); err == nil && !strings.HasPrefix(r, "..") && filepath.Base(path) == name {
 		rel = filepath.ToSlash(r)
 	}
 	var recorded []string
 	matched := false
 	for _, s := range st.Subject {
-		if s.Name != rel && (rel != "" || pathpkg.Base(s.Name) != filepath.Base(path)) {
+		if s.Name != rel && (rel != "" || pathpkg.Base(s.Name) != name) {
 			continue
 		}
 		recorded = append(recorded, s.Digest["sha256"])
 		matched = matched || s.Digest["sha256"] == sum
 	}
-	name := filepath.Base(path)
 	if rel != "" {
 		name = rel
 	}
