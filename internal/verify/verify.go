@@ -180,7 +180,16 @@ func (r *Result) composition(info *inspect.Info, o Options) {
 			r.differ("build tags: the program was built without %s, which the manifest sets", t)
 		}
 	}
-	r.Checked = append(r.Checked, "build tags")
+	// weld always builds with -trimpath, so that no directory of the
+	// building machine is in the binary; the manifest's -ldflags come
+	// last, after an adapter's.
+	if got := info.Setting("-trimpath"); got != "true" {
+		r.differ("build settings: the program was built without -trimpath, which weld always sets")
+	}
+	if want, got := o.Spec.Build.Ldflags, info.Setting("-ldflags"); want != "" && !strings.HasSuffix(got, want) {
+		r.differ("build settings: the program was built with -ldflags %q, the manifest sets %q", got, want)
+	}
+	r.Checked = append(r.Checked, "build settings")
 }
 
 // provenance checks the sha256 of the file at path, the artifact called
