@@ -58,6 +58,7 @@ the targets you ship to.`,
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	root.AddCommand(
+		newInitCmd(),
 		newBuildCmd(),
 		newImageCmd(),
 		newRunCmd(),

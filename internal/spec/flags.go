@@ -31,7 +31,7 @@ func FromFlags(f Flags, dir string) (*Spec, error) {
 	if f.Build.Cgo != "" {
 		s.Build.CgoPos = Pos{File: "--cgo"}
 	}
-	app, err := parseSourceFlag(f.App, "--app")
+	app, err := ParseSourceFlag(f.App, "--app")
 	if err != nil {
 		return nil, err
 	}
@@ -46,7 +46,7 @@ func FromFlags(f Flags, dir string) (*Spec, error) {
 			s.Plugins = append(s.Plugins, Plugin{Source: Source{Package: pkg, Pos: pos}})
 			continue
 		}
-		p, err := parseSourceFlag(w, pos.File)
+		p, err := ParseSourceFlag(w, pos.File)
 		if err != nil {
 			return nil, err
 		}
@@ -68,9 +68,9 @@ func FromFlags(f Flags, dir string) (*Spec, error) {
 	return s, nil
 }
 
-// parseSourceFlag reads MODULE[@VERSION|=PATH]. A bare MODULE means its
-// latest version, as with go get.
-func parseSourceFlag(v, flag string) (Source, error) {
+// ParseSourceFlag reads MODULE[@VERSION|=PATH], the value of flag. A bare
+// MODULE means its latest version, as with go get.
+func ParseSourceFlag(v, flag string) (Source, error) {
 	pos := Pos{File: flag}
 	if v == "" {
 		return Source{}, errorf(pos, "missing value; expected MODULE[@VERSION|=PATH]")
