@@ -70,6 +70,7 @@ the targets you ship to.`,
 		newVendorCmd(),
 		newNixCmd(),
 		newVerifyCmd(),
+		newDoctorCmd(),
 		newVersionCmd(),
 	)
 	return root

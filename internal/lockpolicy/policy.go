@@ -54,6 +54,9 @@ type Options struct {
 	// OutDir is left out of local module hashes.
 	OutDir string
 	Steps  *progress.Steps
+	// ReadOnly decides as Mode says but never writes weld.lock: the
+	// build's lock is kept in memory (weld doctor).
+	ReadOnly bool
 }
 
 // Policy is what the lock stage decided, and the lock it keeps until it

@@ -137,6 +137,10 @@ func (st *Policy) Commit(assembled []lock.Sysroot) error {
 	if pinned && st.opts.Mode == Frozen {
 		return fmt.Errorf("--locked: %s does not pin the sysroot packages this build needs; run weld lock", relToCwd(st.File))
 	}
+	if st.opts.ReadOnly {
+		st.Lock = &updated
+		return nil
+	}
 	if err := atomicfile.WriteFile(st.File, data, 0o644); err != nil {
 		return fmt.Errorf("writing lock: %w", err)
 	}

@@ -48,6 +48,8 @@ type Options struct {
 	// NoPackages builds binaries only, without the manifest's outputs
 	// (weld run).
 	NoPackages bool
+	// ReadOnlyLock never writes weld.lock (weld doctor).
+	ReadOnlyLock bool
 }
 
 func (o Options) outDir() string {
@@ -120,7 +122,7 @@ func start(ctx context.Context, o Options) (*Session, error) {
 	}
 	s := &Session{WorkDir: work, opts: o, cache: outcache.Open(), report: &outcache.Reporter{Warn: o.Steps.Warn}}
 	s.policy, err = lockpolicy.Decide(ctx, lockpolicy.Options{Spec: o.Spec, Go: o.Go, Mode: o.LockMode,
-		Update: o.Update, OutDir: o.outDir(), Steps: o.Steps})
+		Update: o.Update, OutDir: o.outDir(), Steps: o.Steps, ReadOnly: o.ReadOnlyLock})
 	if err != nil {
 		s.Close()
 		return nil, err
@@ -189,6 +191,14 @@ func (s *Session) Why(ctx context.Context, path string) (string, error) {
 // CDeps is what the composition needs from C for t, and what was found.
 func (s *Session) CDeps(ctx context.Context, t target.Target) *toolchain.CReport {
 	return s.tools.CDeps(ctx, s.Comp, t)
+}
+
+// LockDrift lists how the manifest differs from weld.lock.
+func (s *Session) LockDrift() []string { return s.policy.Drift }
+
+// Toolchain is the C toolchain for t (with its sysroot pinned).
+func (s *Session) Toolchain(ctx context.Context, t target.Target) toolchain.Toolchain {
+	return s.tools.For(ctx, t)
 }
 
 // CgoEnabled reports whether the composition is built with cgo for t.
