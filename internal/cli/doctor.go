@@ -108,4 +108,3 @@ type registryResource string
 
 func (r registryResource) String() string      { return string(r) }
 func (r registryResource) RegistryStr() string { return string(r) }
-

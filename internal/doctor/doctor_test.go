@@ -42,8 +42,11 @@ func TestMachineChecks(t *testing.T) {
 	var asked []string
 	checks := Run(context.Background(), Options{
 		Spec: s, Targets: []target.Target{arm64}, GoVersion: "go1.26.8",
-		LookPath:    func(string) (string, error) { return "", errors.New("not found") },
-		Reachable:   func(_ context.Context, url string) error { asked = append(asked, url); return errors.New("connection refused") },
+		LookPath: func(string) (string, error) { return "", errors.New("not found") },
+		Reachable: func(_ context.Context, url string) error {
+			asked = append(asked, url)
+			return errors.New("connection refused")
+		},
 		Credentials: func(string) bool { return false },
 	})
 	var lines []string
