@@ -46,6 +46,7 @@ func (s *Store) LoadRecord(area, key string) ([]byte, error) {
 	case string(header[len(recordMagic):]) != hex.EncodeToString(sum[:]):
 		why = "sha256 mismatch"
 	default:
+		touch(name)
 		return body, nil
 	}
 	os.Remove(name)

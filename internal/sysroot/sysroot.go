@@ -25,6 +25,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/weldgo/weld/internal/artifact/deb"
 	"github.com/weldgo/weld/internal/atomicfile"
@@ -138,6 +139,10 @@ func ensure(ctx context.Context, r Request, t target.Facts) (*Sysroot, error) {
 	if _, err := os.Stat(filepath.Join(s.Dir, completeMarker)); err == nil {
 		err := verifyTree(s.Dir)
 		if err == nil {
+			// Its last use, for weld cache prune (least recently used
+			// first, and never one used within the hour).
+			now := time.Now()
+			os.Chtimes(filepath.Join(s.Dir, completeMarker), now, now)
 			r.Log(fmt.Sprintf("sysroot: %s sysroot of %d packages is cached: %s", r.Arch, len(pins), s.Dir))
 			return s, nil
 		}
