@@ -148,7 +148,9 @@ func (s *Session) resolve(ctx context.Context) error {
 	}
 	detail := fmt.Sprintf("%s + %d plugins", o.Spec.App.Module, len(o.Spec.Plugins))
 	done := o.Steps.Start("resolving", detail)
+	stopMeter := s.watchModuleDownloads(ctx)
 	comp, err := compose.Resolve(ctx, co)
+	stopMeter()
 	done()
 	if err == nil {
 		var sums []string

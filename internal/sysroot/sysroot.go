@@ -50,6 +50,9 @@ type Request struct {
 	// content-addressed.
 	CacheDir string
 	Log      func(string) // progress lines, may be nil
+	// Meter, when set, shows the bytes and rate of the packages being
+	// downloaded (on a terminal); it may return nil.
+	Meter func(detail string) ByteMeter
 	// Warn reports a cached sysroot that had changed and was extracted
 	// again; may be nil.
 	Warn func(string)
@@ -155,7 +158,14 @@ func ensure(ctx context.Context, r Request, t target.Facts) (*Sysroot, error) {
 			return nil, fmt.Errorf("removing the changed sysroot %s: %w", s.Dir, err)
 		}
 	}
+	if r.Meter != nil {
+		f.meter = r.Meter(fmt.Sprintf("%s sysroot, %d packages", r.Arch, len(pins)))
+	}
 	debs, err := f.fetchDebs(ctx, pins, len(r.Pins) > 0)
+	if f.meter != nil {
+		f.meter.Done()
+		f.meter = nil
+	}
 	if err != nil {
 		return nil, err
 	}
