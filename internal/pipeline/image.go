@@ -63,7 +63,11 @@ func BuildImage(ctx context.Context, o Options, dest publish.Destinations) (*Ima
 			return err
 		}
 		res.Images = built
-		if art.Attachments, err = s.attachments(arts, built, art, settings.Name); err != nil {
+		repository, err := dest.Repository(settings.Name)
+		if err != nil {
+			return err
+		}
+		if art.Attachments, err = s.attachments(arts, built, art, settings.Name, nil, repository); err != nil {
 			return fmt.Errorf("attaching SBOMs and provenance: %w", err)
 		}
 		for _, at := range art.Attachments {

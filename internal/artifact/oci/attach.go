@@ -1,8 +1,10 @@
 package oci
 
 import (
+	"crypto"
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"strings"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
@@ -29,10 +31,16 @@ const (
 type Attachment struct {
 	Tag   string
 	Image v1.Image
+	// LayoutKind, when set, marks the attachment in an OCI layout the way
+	// cosign save does (LayoutKindSignatures, LayoutKindAtts), for the
+	// signatures and attestations of the published image or index, so
+	// that cosign verify --local-image finds them.
+	LayoutKind string
 }
 
 // AttachmentTag is the tag of what is attached to the image or index with
-// digest d: "sbom" for SBOMs, "att" for attestations.
+// digest d: "sbom" for SBOMs, "att" for attestations, "sig" for
+// signatures.
 func AttachmentTag(d v1.Hash, suffix string) string {
 	return d.Algorithm + "-" + d.Hex + "." + suffix
 }
@@ -57,18 +65,42 @@ func AttachmentImage(docs []Document) (v1.Image, error) {
 	return img, nil
 }
 
-// DSSE wraps an in-toto statement in an unsigned DSSE envelope, the layer
-// format of an attestation attachment. Signatures are added when weld
-// signs (not yet).
-func DSSE(statement []byte) ([]byte, error) {
+// DSSE wraps an in-toto statement in a DSSE envelope, the layer format of
+// an attestation attachment, signed with signer (over the envelope's
+// pre-authentication encoding, as cosign verify-attestation checks it),
+// or unsigned when signer is nil.
+func DSSE(statement []byte, signer crypto.Signer) ([]byte, error) {
+	sigs := []dsseSignature{}
+	if signer != nil {
+		sig, err := Sign(signer, pae(InTotoPayloadType, statement))
+		if err != nil {
+			return nil, fmt.Errorf("signing the attestation: %w", err)
+		}
+		sigs = append(sigs, dsseSignature{Sig: base64.StdEncoding.EncodeToString(sig)})
+	}
 	return json.Marshal(map[string]any{
 		"payloadType": InTotoPayloadType,
 		"payload":     base64.StdEncoding.EncodeToString(statement),
-		"signatures":  []any{},
+		"signatures":  sigs,
 	})
+}
+
+// dsseSignature is one signature of a DSSE envelope; weld's keys have no
+// key id (cosign's key-based verification needs none).
+type dsseSignature struct {
+	KeyID string `json:"keyid"`
+	Sig   string `json:"sig"`
 }
 
 // IsAttachmentTag says a tag names an attachment rather than an image.
 func IsAttachmentTag(tag string) bool {
-	return strings.HasPrefix(tag, "sha256-") && (strings.HasSuffix(tag, ".sbom") || strings.HasSuffix(tag, ".att"))
+	if !strings.HasPrefix(tag, "sha256-") {
+		return false
+	}
+	for _, suffix := range []string{".sbom", ".att", ".sig"} {
+		if strings.HasSuffix(tag, suffix) {
+			return true
+		}
+	}
+	return false
 }
