@@ -71,11 +71,7 @@ func (s *Session) attachments(arts []Artifact, built []image.Built, art oci.Arti
 	if err != nil {
 		return nil, err
 	}
-	envelope, err := oci.DSSE(statement, signer)
-	if err != nil {
-		return nil, err
-	}
-	img, err := oci.AttachmentImage([]oci.Document{{MediaType: oci.DSSEMediaType, Data: envelope}})
+	img, err := oci.AttestationImage(statement, signer)
 	if err != nil {
 		return nil, err
 	}

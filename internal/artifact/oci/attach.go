@@ -49,6 +49,8 @@ func AttachmentTag(d v1.Hash, suffix string) string {
 type Document struct {
 	MediaType types.MediaType
 	Data      []byte
+	// Annotations are the layer's, in the image's manifest.
+	Annotations map[string]string
 }
 
 // AttachmentImage is an OCI image whose layers are docs, in order, with
@@ -58,7 +60,7 @@ func AttachmentImage(docs []Document) (v1.Image, error) {
 	img = mutate.ConfigMediaType(img, types.OCIConfigJSON)
 	for _, d := range docs {
 		var err error
-		if img, err = mutate.AppendLayers(img, static.NewLayer(d.Data, d.MediaType)); err != nil {
+		if img, err = mutate.Append(img, mutate.Addendum{Layer: static.NewLayer(d.Data, d.MediaType), Annotations: d.Annotations}); err != nil {
 			return nil, err
 		}
 	}
@@ -83,6 +85,30 @@ func DSSE(statement []byte, signer crypto.Signer) ([]byte, error) {
 		"payload":     base64.StdEncoding.EncodeToString(statement),
 		"signatures":  sigs,
 	})
+}
+
+// AttestationImage is the attestation attachment (tag sha256-HEX.att) of
+// an in-toto statement: its DSSE envelope, signed with signer (or
+// unsigned when signer is nil). A signed envelope's layer is annotated as
+// cosign annotates it: cosign verify-attestation reads a layer without a
+// (here empty: the signature is in the envelope) signature annotation as
+// no attestation at all.
+func AttestationImage(statement []byte, signer crypto.Signer) (v1.Image, error) {
+	envelope, err := DSSE(statement, signer)
+	if err != nil {
+		return nil, err
+	}
+	doc := Document{MediaType: DSSEMediaType, Data: envelope}
+	if signer != nil {
+		var st struct {
+			PredicateType string `json:"predicateType"`
+		}
+		if err := json.Unmarshal(statement, &st); err != nil {
+			return nil, fmt.Errorf("reading the attestation's predicate type: %w", err)
+		}
+		doc.Annotations = map[string]string{SignatureAnnotation: "", "predicateType": st.PredicateType}
+	}
+	return AttachmentImage([]Document{doc})
 }
 
 // dsseSignature is one signature of a DSSE envelope; weld's keys have no

@@ -204,3 +204,31 @@ func TestLayoutKinds(t *testing.T) {
 		t.Errorf("IsAttachmentTag does not tell a signature tag from an image tag")
 	}
 }
+
+// An unsigned attestation is as before; a signed one's layer carries the
+// annotations without which cosign verify-attestation sees no attestation.
+func TestAttestationImage(t *testing.T) {
+	statement := []byte(`{"_type":"https://in-toto.io/Statement/v1","predicateType":"https://slsa.dev/provenance/v1"}`)
+	key, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	for _, c := range []struct {
+		signer crypto.Signer
+		want   map[string]string
+	}{
+		{nil, nil},
+		{key, map[string]string{SignatureAnnotation: "", "predicateType": "https://slsa.dev/provenance/v1"}},
+	} {
+		img, err := AttestationImage(statement, c.signer)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, err := img.Manifest()
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := m.Layers[0].Annotations
+		if len(m.Layers) != 1 || m.Layers[0].MediaType != DSSEMediaType || len(got) != len(c.want) ||
+			got[SignatureAnnotation] != c.want[SignatureAnnotation] || got["predicateType"] != c.want["predicateType"] {
+			t.Errorf("signed %v: layers %+v, want one DSSE envelope annotated %v", c.signer != nil, m.Layers, c.want)
+		}
+	}
+}
