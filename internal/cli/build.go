@@ -17,7 +17,7 @@ func newBuildCmd() *cobra.Command {
 	var cf composeFlags
 	var outDir, vendorDir string
 	var noCache bool
-	var sbom string
+	var sbom, signKeyFile string
 	var targets []string
 	cmd := &cobra.Command{
 		Use:   "build [-f weld.yaml] [-o DIR] [--target OS/ARCH]...",
@@ -45,14 +45,16 @@ artifact's path.`,
 			if err := setSBOM(o.Spec, sbom); err != nil {
 				return err
 			}
+			var err error
+			if o.SignKey, err = loadSignKey(signKeyFile, o.Spec); err != nil {
+				return err
+			}
 			if len(targets) > 0 {
-				var err error
 				if o.Targets, err = parseTargets(targets, o.Spec); err != nil {
 					return err
 				}
 			}
 			var arts []pipeline.Artifact
-			var err error
 			if vendorDir != "" {
 				arts, err = buildVendored(cmd, o, vendorDir)
 			} else {
@@ -82,6 +84,7 @@ artifact's path.`,
 	cmd.Flags().StringArrayVar(&targets, "target", nil, "target OS/ARCH[/VARIANT], or all for the manifest's targets (repeatable; default: the host)")
 	cmd.Flags().StringVar(&vendorDir, "vendor", "", "build the directory written by weld vendor, offline")
 	cmd.Flags().BoolVar(&noCache, "no-cache", false, "compile even if the output is in weld's cache")
+	registerSignKey(cmd.Flags(), &signKeyFile)
 	cmd.Flags().StringVar(&sbom, "sbom", "", "SBOM formats beside each artifact: spdx, cyclonedx, both (spdx,cyclonedx) or none (default: the manifest's outputs.sbom, else spdx)")
 	return cmd
 }

@@ -69,6 +69,7 @@ the targets you ship to.`,
 		newVendorCmd(),
 		newNixCmd(),
 		newVerifyCmd(),
+		newKeygenCmd(),
 		newVersionCmd(),
 	)
 	return root

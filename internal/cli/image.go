@@ -13,7 +13,7 @@ import (
 
 func newImageCmd() *cobra.Command {
 	var cf composeFlags
-	var outDir string
+	var outDir, signKeyFile string
 	var noCache bool
 	var targets []string
 	var out publish.Destinations
@@ -57,6 +57,9 @@ destination ("layout DIR", "tarball FILE", "pushed REPO@DIGEST").`,
 			if o.Targets, err = imageTargets(s, targets); err != nil {
 				return err
 			}
+			if o.SignKey, err = loadSignKey(signKeyFile, s); err != nil {
+				return err
+			}
 			res, err := pipeline.BuildImage(cmd.Context(), o, out)
 			if err != nil {
 				return err
@@ -81,6 +84,7 @@ destination ("layout DIR", "tarball FILE", "pushed REPO@DIGEST").`,
 	f := cmd.Flags()
 	f.StringVarP(&outDir, "output", "o", "dist", "output directory of the binaries (and of the default layout)")
 	f.StringArrayVar(&targets, "target", nil, "Linux target OS/ARCH[/VARIANT], or all for the manifest's Linux targets (repeatable)")
+	registerSignKey(f, &signKeyFile)
 	f.BoolVar(&noCache, "no-cache", false, "compile even if the output is in weld's cache")
 	f.StringVar(&out.Layout, "layout", "", "write an OCI layout directory (replaced if it exists)")
 	f.StringVar(&out.Tarball, "tarball", "", "write a docker-loadable tarball (one target only)")

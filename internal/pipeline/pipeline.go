@@ -21,6 +21,7 @@ import (
 	"github.com/weldgo/weld/internal/lockpolicy"
 	"github.com/weldgo/weld/internal/outcache"
 	"github.com/weldgo/weld/internal/progress"
+	"github.com/weldgo/weld/internal/sign"
 	"github.com/weldgo/weld/internal/spec"
 	"github.com/weldgo/weld/internal/target"
 	"github.com/weldgo/weld/internal/textlimit"
@@ -48,6 +49,8 @@ type Options struct {
 	// NoPackages builds binaries only, without the manifest's outputs
 	// (weld run).
 	NoPackages bool
+	// SignKey signs every file the build writes; nil leaves them unsigned.
+	SignKey *sign.Key
 }
 
 func (o Options) outDir() string {
