@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"context"
+	"crypto"
 	"fmt"
 
 	"github.com/weldgo/weld/internal/build"
@@ -15,8 +16,8 @@ type ImageResult struct {
 	Images []image.Built
 	Index  string   // the index's digest when there are several images
 	Wrote  []string // "layout DIR", "tarball FILE", "pushed REPO@DIGEST"
-	// Attached are the tags of the SBOMs and attestations beside the
-	// images (not in a docker tarball, which holds one image).
+	// Attached are the tags of the SBOMs, attestations and signatures
+	// beside the images (not in a docker tarball, which holds one image).
 	Attached []string
 }
 
@@ -67,8 +68,12 @@ func BuildImage(ctx context.Context, o Options, dest publish.Destinations) (*Ima
 		if err != nil {
 			return err
 		}
-		if art.Attachments, err = s.attachments(arts, built, art, settings.Name, nil, repository); err != nil {
-			return fmt.Errorf("attaching SBOMs and provenance: %w", err)
+		var signer crypto.Signer
+		if o.SignKey != nil {
+			signer = o.SignKey.Signer
+		}
+		if art.Attachments, err = s.attachments(arts, built, art, settings.Name, signer, repository); err != nil {
+			return fmt.Errorf("attaching SBOMs, provenance and signatures: %w", err)
 		}
 		for _, at := range art.Attachments {
 			res.Attached = append(res.Attached, at.Tag)
