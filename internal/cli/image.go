@@ -41,6 +41,11 @@ $DOCKER_CONFIG); a registry on localhost or 127.0.0.1 is spoken to over
 http. With none of them, the image goes to DIR/<name>-image as a layout,
 DIR being -o.
 
+With a signing key (--sign-key), the index and each image get a cosign
+signature (tag sha256-HEX.sig) and the provenance attestation is signed,
+in the layout and in the registry: cosign verify --key and cosign
+verify-attestation --key check them.
+
 The same weld.lock gives the same digests: times come from
 SOURCE_DATE_EPOCH (default 1980-01-01), never the clock, and layers are
 written reproducibly. Standard output has one line per image
