@@ -9,6 +9,7 @@ import (
 
 	"github.com/weldgo/weld/internal/build"
 	"github.com/weldgo/weld/internal/pipeline"
+	"github.com/weldgo/weld/internal/sign"
 	"github.com/weldgo/weld/internal/spec"
 	"github.com/weldgo/weld/internal/target"
 )
@@ -71,10 +72,18 @@ artifact's path.`,
 				for _, p := range a.Attestations {
 					fmt.Fprintln(cmd.OutOrStdout(), p)
 				}
+				for _, p := range a.Bundles {
+					fmt.Fprintln(cmd.OutOrStdout(), p)
+				}
 			}
 			if len(arts) > 0 && arts[0].Provenance != "" {
+				sums := filepath.Join(filepath.Dir(arts[0].Provenance), pipeline.SumsFile)
 				fmt.Fprintln(cmd.OutOrStdout(), arts[0].Provenance)
-				fmt.Fprintln(cmd.OutOrStdout(), filepath.Join(filepath.Dir(arts[0].Provenance), pipeline.SumsFile))
+				fmt.Fprintln(cmd.OutOrStdout(), sums)
+				if len(arts[0].Bundles) > 0 {
+					fmt.Fprintln(cmd.OutOrStdout(), sign.BundlePath(arts[0].Provenance))
+					fmt.Fprintln(cmd.OutOrStdout(), sign.BundlePath(sums))
+				}
 			}
 			return nil
 		},

@@ -36,6 +36,9 @@ func buildThen(ctx context.Context, o Options, then func(*Session, []Artifact) e
 		err = s.attest(ctx, arts)
 	}
 	if err == nil {
+		err = s.signOutputs(ctx, arts)
+	}
+	if err == nil {
 		err = ctx.Err()
 	}
 	if err == nil && then != nil {

@@ -68,6 +68,10 @@ type Artifact struct {
 	Attestations []string
 	// Provenance is the build's provenance, which covers every artifact.
 	Provenance string
+	// Bundles are the Sigstore bundles of the binary, the packages and the
+	// SBOMs, when the build is signed (Options.SignKey); the provenance's
+	// and SHA256SUMS's are beside them, named by sign.BundlePath.
+	Bundles []string
 }
 
 // Session is one run of the stages: the lock decision, the composition
