@@ -19,6 +19,7 @@ func newBuildCmd() *cobra.Command {
 	var outDir, vendorDir string
 	var noCache bool
 	var sbom, signKeyFile string
+	var authenticode authenticodeFlags
 	var targets []string
 	cmd := &cobra.Command{
 		Use:   "build [-f weld.yaml] [-o DIR] [--target OS/ARCH]...",
@@ -48,6 +49,9 @@ artifact's path.`,
 			}
 			var err error
 			if o.SignKey, err = loadSignKey(signKeyFile, o.Spec); err != nil {
+				return err
+			}
+			if o.Authenticode, err = authenticode.load(o.Spec); err != nil {
 				return err
 			}
 			if len(targets) > 0 {
@@ -94,6 +98,7 @@ artifact's path.`,
 	cmd.Flags().StringVar(&vendorDir, "vendor", "", "build the directory written by weld vendor, offline")
 	cmd.Flags().BoolVar(&noCache, "no-cache", false, "compile even if the output is in weld's cache")
 	registerSignKey(cmd.Flags(), &signKeyFile)
+	authenticode.register(cmd.Flags())
 	cmd.Flags().StringVar(&sbom, "sbom", "", "SBOM formats beside each artifact: spdx, cyclonedx, both (spdx,cyclonedx) or none (default: the manifest's outputs.sbom, else spdx)")
 	return cmd
 }

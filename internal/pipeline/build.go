@@ -28,6 +28,9 @@ func buildThen(ctx context.Context, o Options, then func(*Session, []Artifact) e
 	// packaging; the build ends when they are stored.
 	defer s.outputs.Wait()
 	bins, err := s.binaries(ctx)
+	if err == nil {
+		err = s.authenticode(ctx, bins)
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -51,6 +51,8 @@ type Options struct {
 	NoPackages bool
 	// SignKey signs every file the build writes; nil leaves them unsigned.
 	SignKey *sign.Key
+	// Authenticode signs Windows executables; nil leaves them unsigned.
+	Authenticode *sign.Authenticode
 }
 
 func (o Options) outDir() string {

@@ -1,0 +1,128 @@
+package sign
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"crypto/x509"
+	"encoding/hex"
+	"encoding/pem"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/weldgo/weld/internal/atomicfile"
+)
+
+// Authenticode signs Windows executables with a code-signing certificate,
+// through osslsigncode (the Debian package of that name), offline.
+type Authenticode struct {
+	// Cert is the certificate (PEM, optionally followed by its chain) and
+	// Key its private key (PEM).
+	Cert, Key string
+	// Password decrypts Key, if it is encrypted.
+	Password string
+	// Identity names the certificate, the key and the password by their
+	// content: what a signed executable's bytes depend on besides the
+	// executable and the signing time.
+	Identity string
+}
+
+// OsslsigncodeInstall says how to get the signing tool.
+const OsslsigncodeInstall = "install osslsigncode (apt-get install osslsigncode)"
+
+// LoadAuthenticode checks that cert is a PEM certificate and key a PEM
+// private key, and returns them for signing. Every error names the file
+// and what to do.
+func LoadAuthenticode(cert, key, password string) (*Authenticode, error) {
+	certPEM, err := readPEMFile(cert, "certificate")
+	if err != nil {
+		return nil, err
+	}
+	block, _ := pem.Decode(certPEM)
+	if block == nil || block.Type != "CERTIFICATE" {
+		return nil, fmt.Errorf("Authenticode certificate %s is not a PEM certificate (\"BEGIN CERTIFICATE\"); give the code-signing certificate, with its private key as the key", cert)
+	}
+	if _, err := x509.ParseCertificate(block.Bytes); err != nil {
+		return nil, fmt.Errorf("Authenticode certificate %s does not parse: %v", cert, err)
+	}
+	keyPEM, err := readPEMFile(key, "key")
+	if err != nil {
+		return nil, err
+	}
+	block, _ = pem.Decode(keyPEM)
+	switch {
+	case block == nil:
+		return nil, fmt.Errorf("Authenticode key %s is not a PEM file; give the certificate's private key", key)
+	case block.Type == "CERTIFICATE" || strings.Contains(block.Type, "PUBLIC KEY"):
+		return nil, fmt.Errorf("Authenticode key %s holds a %s, not the private key; give the certificate's private key as the key", key, strings.ToLower(block.Type))
+	case !strings.Contains(block.Type, "PRIVATE KEY"):
+		return nil, fmt.Errorf("Authenticode key %s holds a %q PEM block, not a private key", key, block.Type)
+	}
+	id := sha256.New()
+	for _, part := range [][]byte{certPEM, keyPEM, []byte(password)} {
+		fmt.Fprintf(id, "%d\n", len(part))
+		id.Write(part)
+	}
+	return &Authenticode{Cert: cert, Key: key, Password: password, Identity: hex.EncodeToString(id.Sum(nil))}, nil
+}
+
+func readPEMFile(path, what string) ([]byte, error) {
+	data, err := os.ReadFile(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil, fmt.Errorf("Authenticode %s %s does not exist; give the code-signing certificate and its private key as PEM files", what, path)
+	case err != nil:
+		return nil, fmt.Errorf("reading Authenticode %s %s: %w", what, path, unwrapPath(err))
+	}
+	return data, nil
+}
+
+// SignExe Authenticode-signs the executable at path in place, with the
+// signing time at (SOURCE_DATE_EPOCH), and no timestamp server: the same
+// executable, certificate and RSA key give the same bytes. The signed
+// file replaces the unsigned one whole.
+func (a *Authenticode) SignExe(ctx context.Context, path string, at time.Time) error {
+	tool, err := exec.LookPath("osslsigncode")
+	if err != nil {
+		return fmt.Errorf("Authenticode-signing %s needs osslsigncode; %s", path, OsslsigncodeInstall)
+	}
+	tmp, err := atomicfile.CreateTemp(filepath.Dir(path), filepath.Base(path))
+	if err != nil {
+		return fmt.Errorf("Authenticode-signing %s: %w", path, err)
+	}
+	out := tmp.Name()
+	tmp.Close()
+	// osslsigncode writes the output itself, and refuses an existing one.
+	os.Remove(out)
+	defer os.Remove(out)
+	args := []string{"sign", "-certs", a.Cert, "-key", a.Key, "-h", "sha256",
+		"-time", strconv.FormatInt(at.Unix(), 10), "-in", path, "-out", out}
+	cmd := exec.CommandContext(ctx, tool, args...)
+	if a.Password != "" {
+		// On standard input, not the command line other users can read.
+		cmd.Args = append(cmd.Args[:2], append([]string{"-readpass", "-"}, cmd.Args[2:]...)...)
+		cmd.Stdin = strings.NewReader(a.Password)
+	}
+	var output bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &output, &output
+	if err := cmd.Run(); err != nil {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		return fmt.Errorf("Authenticode-signing %s with %s: osslsigncode: %v\n%s", path, a.Cert, err, strings.TrimSpace(output.String()))
+	}
+	if err := os.Chmod(out, 0o755); err != nil {
+		return fmt.Errorf("Authenticode-signing %s: %w", path, err)
+	}
+	if err := os.Rename(out, path); err != nil {
+		return fmt.Errorf("Authenticode-signing %s: %w", path, err)
+	}
+	return nil
+}
