@@ -79,7 +79,7 @@ func loadSignKey(flag string, s *spec.Spec) (*sign.Key, error) {
 const (
 	authenticodeCertEnv     = "WELD_AUTHENTICODE_CERT"
 	authenticodeKeyEnv      = "WELD_AUTHENTICODE_KEY"
-	authenticodePasswordEnv = "WELD_AUTHENTICODE_PASSWORD"
+	authenticodePasswordEnv = sign.AuthenticodePasswordVariable
 )
 
 // authenticodeFlags are weld build's --authenticode-cert and

@@ -3,9 +3,8 @@ package sign
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
+	"crypto"
 	"crypto/x509"
-	"encoding/hex"
 	"encoding/pem"
 	"errors"
 	"fmt"
@@ -13,9 +12,12 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/sigstore/sigstore/pkg/cryptoutils"
 
 	"github.com/weldgo/weld/internal/atomicfile"
 )
@@ -28,11 +30,11 @@ type Authenticode struct {
 	Cert, Key string
 	// Password decrypts Key, if it is encrypted.
 	Password string
-	// Identity names the certificate, the key and the password by their
-	// content: what a signed executable's bytes depend on besides the
-	// executable and the signing time.
-	Identity string
 }
+
+// AuthenticodePasswordVariable holds the password of an encrypted
+// Authenticode key.
+const AuthenticodePasswordVariable = "WELD_AUTHENTICODE_PASSWORD"
 
 // OsslsigncodeInstall says how to get the signing tool.
 const OsslsigncodeInstall = "install osslsigncode (apt-get install osslsigncode)"
@@ -49,7 +51,8 @@ func LoadAuthenticode(cert, key, password string) (*Authenticode, error) {
 	if block == nil || block.Type != "CERTIFICATE" {
 		return nil, fmt.Errorf("Authenticode certificate %s is not a PEM certificate (\"BEGIN CERTIFICATE\"); give the code-signing certificate, with its private key as the key", cert)
 	}
-	if _, err := x509.ParseCertificate(block.Bytes); err != nil {
+	parsed, err := x509.ParseCertificate(block.Bytes)
+	if err != nil {
 		return nil, fmt.Errorf("Authenticode certificate %s does not parse: %v", cert, err)
 	}
 	keyPEM, err := readPEMFile(key, "key")
@@ -65,12 +68,22 @@ func LoadAuthenticode(cert, key, password string) (*Authenticode, error) {
 	case !strings.Contains(block.Type, "PRIVATE KEY"):
 		return nil, fmt.Errorf("Authenticode key %s holds a %q PEM block, not a private key", key, block.Type)
 	}
-	id := sha256.New()
-	for _, part := range [][]byte{certPEM, keyPEM, []byte(password)} {
-		fmt.Fprintf(id, "%d\n", len(part))
-		id.Write(part)
+	encrypted := block.Type == "ENCRYPTED PRIVATE KEY" || x509.IsEncryptedPEMBlock(block) //nolint:staticcheck // legacy encrypted PEM is still what openssl writes by -des3
+	if encrypted && password == "" {
+		return nil, fmt.Errorf("Authenticode key %s is encrypted; put its password in %s", key, AuthenticodePasswordVariable)
 	}
-	return &Authenticode{Cert: cert, Key: key, Password: password, Identity: hex.EncodeToString(id.Sum(nil))}, nil
+	priv, err := cryptoutils.UnmarshalPEMToPrivateKey(keyPEM, cryptoutils.StaticPasswordFunc([]byte(password)))
+	switch {
+	case err != nil && encrypted:
+		return nil, fmt.Errorf("Authenticode key %s does not decrypt with the password in %s (%v); check the password", key, AuthenticodePasswordVariable, err)
+	case err != nil:
+		return nil, fmt.Errorf("Authenticode key %s does not parse: %v", key, err)
+	}
+	signer, ok := priv.(crypto.Signer)
+	if !ok || cryptoutils.EqualKeys(signer.Public(), parsed.PublicKey) != nil {
+		return nil, fmt.Errorf("Authenticode key %s is not the private key of certificate %s; give the key the certificate was made for", key, cert)
+	}
+	return &Authenticode{Cert: cert, Key: key, Password: password}, nil
 }
 
 func readPEMFile(path, what string) ([]byte, error) {
@@ -116,7 +129,7 @@ func (a *Authenticode) SignExe(ctx context.Context, path string, at time.Time) e
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
-		return fmt.Errorf("Authenticode-signing %s with %s: osslsigncode: %v\n%s", path, a.Cert, err, strings.TrimSpace(output.String()))
+		return fmt.Errorf("Authenticode-signing %s with %s: osslsigncode: %v: %s", path, a.Cert, err, osslsigncodeMessage(output.String()))
 	}
 	if err := os.Chmod(out, 0o755); err != nil {
 		return fmt.Errorf("Authenticode-signing %s: %w", path, err)
@@ -125,4 +138,22 @@ func (a *Authenticode) SignExe(ctx context.Context, path string, at time.Time) e
 		return fmt.Errorf("Authenticode-signing %s: %w", path, err)
 	}
 	return nil
+}
+
+// opensslTrace is a line of OpenSSL's error queue, which osslsigncode
+// prints after its own message.
+var opensslTrace = regexp.MustCompile(`^[0-9A-F]+:error:`)
+
+// osslsigncodeMessage keeps osslsigncode's own lines of its output,
+// without OpenSSL's error queue and prompts.
+func osslsigncodeMessage(out string) string {
+	var keep []string
+	for _, line := range strings.Split(out, "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" || line == "Failed" || opensslTrace.MatchString(line) || strings.HasSuffix(line, "pass phrase:") {
+			continue
+		}
+		keep = append(keep, line)
+	}
+	return strings.Join(keep, "; ")
 }
