@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -53,6 +54,9 @@ artifact's path.`,
 			}
 			if o.Authenticode, err = authenticode.load(o.Spec); err != nil {
 				return err
+			}
+			if vendorDir != "" && (o.SignKey != nil || o.Authenticode != nil) {
+				return errors.New("--vendor builds the binaries alone, without packages, SBOMs or signatures; build from the manifest to sign, or leave out the signing key ($" + signKeyEnv + " too) and certificate")
 			}
 			if len(targets) > 0 {
 				if o.Targets, err = parseTargets(targets, o.Spec); err != nil {
