@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/weldgo/weld/internal/build"
 	"github.com/weldgo/weld/internal/pipeline"
+	"github.com/weldgo/weld/internal/sign"
 	"github.com/weldgo/weld/internal/spec"
 	"github.com/weldgo/weld/internal/target"
 )
@@ -18,6 +20,7 @@ func newBuildCmd() *cobra.Command {
 	var outDir, vendorDir string
 	var noCache bool
 	var sbom, signKeyFile string
+	var authenticode authenticodeFlags
 	var targets []string
 	cmd := &cobra.Command{
 		Use:   "build [-f weld.yaml] [-o DIR] [--target OS/ARCH]...",
@@ -49,6 +52,12 @@ artifact's path.`,
 			if o.SignKey, err = loadSignKey(signKeyFile, o.Spec); err != nil {
 				return err
 			}
+			if o.Authenticode, err = authenticode.load(o.Spec); err != nil {
+				return err
+			}
+			if vendorDir != "" && (o.SignKey != nil || o.Authenticode != nil) {
+				return errors.New("--vendor builds the binaries alone, without packages, SBOMs or signatures; build from the manifest to sign, or leave out the signing key ($" + signKeyEnv + " too) and certificate")
+			}
 			if len(targets) > 0 {
 				if o.Targets, err = parseTargets(targets, o.Spec); err != nil {
 					return err
@@ -71,10 +80,18 @@ artifact's path.`,
 				for _, p := range a.Attestations {
 					fmt.Fprintln(cmd.OutOrStdout(), p)
 				}
+				for _, p := range a.Bundles {
+					fmt.Fprintln(cmd.OutOrStdout(), p)
+				}
 			}
 			if len(arts) > 0 && arts[0].Provenance != "" {
+				sums := filepath.Join(filepath.Dir(arts[0].Provenance), pipeline.SumsFile)
 				fmt.Fprintln(cmd.OutOrStdout(), arts[0].Provenance)
-				fmt.Fprintln(cmd.OutOrStdout(), filepath.Join(filepath.Dir(arts[0].Provenance), pipeline.SumsFile))
+				fmt.Fprintln(cmd.OutOrStdout(), sums)
+				if len(arts[0].Bundles) > 0 {
+					fmt.Fprintln(cmd.OutOrStdout(), sign.BundlePath(arts[0].Provenance))
+					fmt.Fprintln(cmd.OutOrStdout(), sign.BundlePath(sums))
+				}
 			}
 			return nil
 		},
@@ -85,6 +102,7 @@ artifact's path.`,
 	cmd.Flags().StringVar(&vendorDir, "vendor", "", "build the directory written by weld vendor, offline")
 	cmd.Flags().BoolVar(&noCache, "no-cache", false, "compile even if the output is in weld's cache")
 	registerSignKey(cmd.Flags(), &signKeyFile)
+	authenticode.register(cmd.Flags())
 	cmd.Flags().StringVar(&sbom, "sbom", "", "SBOM formats beside each artifact: spdx, cyclonedx, both (spdx,cyclonedx) or none (default: the manifest's outputs.sbom, else spdx)")
 	return cmd
 }

@@ -73,3 +73,50 @@ func loadSignKey(flag string, s *spec.Spec) (*sign.Key, error) {
 	}
 	return k, nil
 }
+
+// Environment variables that name the Authenticode certificate and key
+// when the flags do not, and the key's password.
+const (
+	authenticodeCertEnv     = "WELD_AUTHENTICODE_CERT"
+	authenticodeKeyEnv      = "WELD_AUTHENTICODE_KEY"
+	authenticodePasswordEnv = sign.AuthenticodePasswordVariable
+)
+
+// authenticodeFlags are weld build's --authenticode-cert and
+// --authenticode-key.
+type authenticodeFlags struct{ cert, key string }
+
+func (f *authenticodeFlags) register(fs *pflag.FlagSet) {
+	fs.StringVar(&f.cert, "authenticode-cert", "", "code-signing certificate (PEM) that Authenticode-signs Windows executables, with osslsigncode (default: $"+authenticodeCertEnv+", else the manifest's sign.authenticode.cert)")
+	fs.StringVar(&f.key, "authenticode-key", "", "the certificate's private key (PEM; its password in $"+authenticodePasswordEnv+") (default: $"+authenticodeKeyEnv+", else the manifest's sign.authenticode.key)")
+}
+
+// load returns the Authenticode certificate and key named by the flags,
+// else the environment, else the manifest (s may be nil); nil when none
+// names them. A certificate and its key come from the same place.
+func (f *authenticodeFlags) load(s *spec.Spec) (*sign.Authenticode, error) {
+	var cert, key, from string
+	switch {
+	case f.cert != "" || f.key != "":
+		cert, key, from = f.cert, f.key, "--authenticode-cert and --authenticode-key"
+	case os.Getenv(authenticodeCertEnv) != "" || os.Getenv(authenticodeKeyEnv) != "":
+		cert, key, from = os.Getenv(authenticodeCertEnv), os.Getenv(authenticodeKeyEnv), "$"+authenticodeCertEnv+" and $"+authenticodeKeyEnv
+	case s != nil && s.Sign.Authenticode != nil:
+		a := s.Sign.Authenticode
+		ac, err := sign.LoadAuthenticode(a.Cert, a.Key, os.Getenv(authenticodePasswordEnv))
+		if err != nil {
+			return nil, fmt.Errorf("%s: sign.authenticode: %w", a.Pos, err)
+		}
+		return ac, nil
+	default:
+		return nil, nil
+	}
+	if cert == "" || key == "" {
+		return nil, fmt.Errorf("%s: give both, the code-signing certificate and its private key", from)
+	}
+	ac, err := sign.LoadAuthenticode(cert, key, os.Getenv(authenticodePasswordEnv))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", from, err)
+	}
+	return ac, nil
+}

@@ -15,6 +15,7 @@ import (
 
 func newVerifyCmd() *cobra.Command {
 	var file, provenance string
+	var sig signatureCheck
 	cmd := &cobra.Command{
 		Use:   "verify ARTIFACT... [-f weld.yaml] [--provenance FILE]",
 		Short: "Check artifacts against weld.lock and the build's provenance",
@@ -30,6 +31,9 @@ It prints one line per artifact that matches, and every difference of one
 that does not; the exit status is 1 when any artifact differs.`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := sig.load(len(args)); err != nil {
+				return err
+			}
 			if file == "" {
 				file = "weld.yaml"
 			}
@@ -48,12 +52,17 @@ that does not; the exit status is 1 when any artifact differs.`,
 			}
 			bad := 0
 			for _, a := range args {
+				signed, err := sig.check(a)
+				if err != nil {
+					fmt.Fprintf(cmd.OutOrStdout(), "FAIL %s:\n  %v\n", a, err)
+					continue
+				}
 				r, err := verify.Artifact(a, verify.Options{Spec: sp, Lock: l, LockFile: lockFile, Provenance: provenance})
 				if err != nil {
 					return fmt.Errorf("verifying %s: %w", a, err)
 				}
 				if r.OK() {
-					fmt.Fprintf(cmd.OutOrStdout(), "ok %s: %s\n", a, strings.Join(r.Checked, ", "))
+					fmt.Fprintf(cmd.OutOrStdout(), "ok %s: %s\n", a, strings.Join(append(signed, r.Checked...), ", "))
 					continue
 				}
 				bad++
@@ -62,6 +71,9 @@ that does not; the exit status is 1 when any artifact differs.`,
 					fmt.Fprintf(cmd.OutOrStdout(), "  %s\n", d)
 				}
 			}
+			if sig.failed > 0 {
+				return sig.failure(bad)
+			}
 			if bad > 0 {
 				return errors.New(plural(bad, "artifact differs", "artifacts differ") + " from weld.lock or the provenance")
 			}
@@ -69,6 +81,7 @@ that does not; the exit status is 1 when any artifact differs.`,
 		},
 	}
 	cmd.Flags().StringVarP(&file, "file", "f", "", "manifest whose weld.lock to verify against (default weld.yaml)")
+	sig.register(cmd.Flags())
 	cmd.Flags().StringVar(&provenance, "provenance", "", "the build's provenance (default: NAME.intoto.json beside the artifact)")
 	return cmd
 }

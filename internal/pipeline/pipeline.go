@@ -51,6 +51,8 @@ type Options struct {
 	NoPackages bool
 	// SignKey signs every file the build writes; nil leaves them unsigned.
 	SignKey *sign.Key
+	// Authenticode signs Windows executables; nil leaves them unsigned.
+	Authenticode *sign.Authenticode
 }
 
 func (o Options) outDir() string {
@@ -68,6 +70,10 @@ type Artifact struct {
 	Attestations []string
 	// Provenance is the build's provenance, which covers every artifact.
 	Provenance string
+	// Bundles are the Sigstore bundles of the binary, the packages and the
+	// SBOMs, when the build is signed (Options.SignKey); the provenance's
+	// and SHA256SUMS's are beside them, named by sign.BundlePath.
+	Bundles []string
 }
 
 // Session is one run of the stages: the lock decision, the composition

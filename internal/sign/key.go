@@ -7,7 +7,6 @@ package sign
 import (
 	"crypto"
 	"crypto/ecdsa"
-	"crypto/ed25519"
 	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/rsa"
@@ -107,10 +106,11 @@ func load(path string, getenv func(string) string) (*Key, error) {
 	if !ok {
 		return nil, fmt.Errorf("signing key %s: a %T cannot sign; %s", path, priv, howToMake)
 	}
+	// The keys cosign makes and verifies with its default algorithms.
 	switch signer.(type) {
-	case *ecdsa.PrivateKey, *rsa.PrivateKey, ed25519.PrivateKey:
+	case *ecdsa.PrivateKey, *rsa.PrivateKey:
 	default:
-		return nil, fmt.Errorf("signing key %s: a %T is not an ECDSA, RSA or Ed25519 key; %s", path, priv, howToMake)
+		return nil, fmt.Errorf("signing key %s: a %T is not an ECDSA or RSA key; %s", path, priv, howToMake)
 	}
 	return &Key{Signer: signer, Public: signer.Public(), File: path}, nil
 }

@@ -1,7 +1,11 @@
 package sign
 
 import (
+	"crypto/ed25519"
 	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"encoding/pem"
 	"os"
 	"path/filepath"
 	"strings"
@@ -34,6 +38,12 @@ func TestLoad(t *testing.T) {
 		return p
 	}
 	cosignKey := write("cosign.key", string(cosignPriv))
+	_, edPriv, _ := ed25519.GenerateKey(rand.Reader)
+	edDER, err := x509.MarshalPKCS8PrivateKey(edPriv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	edKey := write("ed25519.key", string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: edDER})))
 	unreadable := write("unreadable.key", "x")
 	if err := os.Chmod(unreadable, 0); err != nil {
 		t.Fatal(err)
@@ -53,6 +63,7 @@ func TestLoad(t *testing.T) {
 		{"not PEM", write("text.key", "hello\n"), nil, "is not a PEM file; it must be a PKCS#8"},
 		{"certificate", write("cert.pem", "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n"), nil, "is a public key (certificate)"},
 		{"other PEM", write("params.pem", "-----BEGIN EC PARAMETERS-----\nBggqhkjOPQMBBw==\n-----END EC PARAMETERS-----\n"), nil, `holds a "EC PARAMETERS" PEM block, not a private key`},
+		{"Ed25519", edKey, nil, "signing key " + edKey + ": a ed25519.PrivateKey is not an ECDSA or RSA key"},
 		{"bad PKCS#8", write("bad.key", "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n"), nil, "its PKCS#8 private key does not parse"},
 	}
 	if os.Geteuid() != 0 { // root reads any file
