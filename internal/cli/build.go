@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/weldgo/weld/internal/build"
 	"github.com/weldgo/weld/internal/pipeline"
+	"github.com/weldgo/weld/internal/sign"
 	"github.com/weldgo/weld/internal/spec"
 	"github.com/weldgo/weld/internal/target"
 )
@@ -17,7 +19,8 @@ func newBuildCmd() *cobra.Command {
 	var cf composeFlags
 	var outDir, vendorDir string
 	var noCache bool
-	var sbom string
+	var sbom, signKeyFile string
+	var authenticode authenticodeFlags
 	var targets []string
 	cmd := &cobra.Command{
 		Use:   "build [-f weld.yaml] [-o DIR] [--target OS/ARCH]...",
@@ -45,14 +48,22 @@ artifact's path.`,
 			if err := setSBOM(o.Spec, sbom); err != nil {
 				return err
 			}
+			var err error
+			if o.SignKey, err = loadSignKey(signKeyFile, o.Spec); err != nil {
+				return err
+			}
+			if o.Authenticode, err = authenticode.load(o.Spec); err != nil {
+				return err
+			}
+			if vendorDir != "" && (o.SignKey != nil || o.Authenticode != nil) {
+				return errors.New("--vendor builds the binaries alone, without packages, SBOMs or signatures; build from the manifest to sign, or leave out the signing key ($" + signKeyEnv + " too) and certificate")
+			}
 			if len(targets) > 0 {
-				var err error
 				if o.Targets, err = parseTargets(targets, o.Spec); err != nil {
 					return err
 				}
 			}
 			var arts []pipeline.Artifact
-			var err error
 			if vendorDir != "" {
 				arts, err = buildVendored(cmd, o, vendorDir)
 			} else {
@@ -69,10 +80,18 @@ artifact's path.`,
 				for _, p := range a.Attestations {
 					fmt.Fprintln(cmd.OutOrStdout(), p)
 				}
+				for _, p := range a.Bundles {
+					fmt.Fprintln(cmd.OutOrStdout(), p)
+				}
 			}
 			if len(arts) > 0 && arts[0].Provenance != "" {
+				sums := filepath.Join(filepath.Dir(arts[0].Provenance), pipeline.SumsFile)
 				fmt.Fprintln(cmd.OutOrStdout(), arts[0].Provenance)
-				fmt.Fprintln(cmd.OutOrStdout(), filepath.Join(filepath.Dir(arts[0].Provenance), pipeline.SumsFile))
+				fmt.Fprintln(cmd.OutOrStdout(), sums)
+				if len(arts[0].Bundles) > 0 {
+					fmt.Fprintln(cmd.OutOrStdout(), sign.BundlePath(arts[0].Provenance))
+					fmt.Fprintln(cmd.OutOrStdout(), sign.BundlePath(sums))
+				}
 			}
 			return nil
 		},
@@ -82,6 +101,8 @@ artifact's path.`,
 	cmd.Flags().StringArrayVar(&targets, "target", nil, "target OS/ARCH[/VARIANT], or all for the manifest's targets (repeatable; default: the host)")
 	cmd.Flags().StringVar(&vendorDir, "vendor", "", "build the directory written by weld vendor, offline")
 	cmd.Flags().BoolVar(&noCache, "no-cache", false, "compile even if the output is in weld's cache")
+	registerSignKey(cmd.Flags(), &signKeyFile)
+	authenticode.register(cmd.Flags())
 	cmd.Flags().StringVar(&sbom, "sbom", "", "SBOM formats beside each artifact: spdx, cyclonedx, both (spdx,cyclonedx) or none (default: the manifest's outputs.sbom, else spdx)")
 	return cmd
 }

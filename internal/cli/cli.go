@@ -78,6 +78,7 @@ the targets you ship to.`,
 		newVerifyCmd(),
 		newDoctorCmd(),
 		newCacheCmd(),
+		newKeygenCmd(),
 		newVersionCmd(),
 	)
 	return root

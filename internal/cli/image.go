@@ -13,7 +13,7 @@ import (
 
 func newImageCmd() *cobra.Command {
 	var cf composeFlags
-	var outDir string
+	var outDir, signKeyFile string
 	var noCache bool
 	var targets []string
 	var out publish.Destinations
@@ -41,6 +41,11 @@ $DOCKER_CONFIG); a registry on localhost or 127.0.0.1 is spoken to over
 http. With none of them, the image goes to DIR/<name>-image as a layout,
 DIR being -o.
 
+With a signing key (--sign-key), the index and each image get a cosign
+signature (tag sha256-HEX.sig) and the provenance attestation is signed,
+in the layout and in the registry: cosign verify --key and cosign
+verify-attestation --key check them.
+
 The same weld.lock gives the same digests: times come from
 SOURCE_DATE_EPOCH (default 1980-01-01), never the clock, and layers are
 written reproducibly. Standard output has one line per image
@@ -55,6 +60,9 @@ destination ("layout DIR", "tarball FILE", "pushed REPO@DIGEST").`,
 			o := cf.options(s, cmd.ErrOrStderr())
 			o.OutDir, o.NoCache = outDir, noCache
 			if o.Targets, err = imageTargets(s, targets); err != nil {
+				return err
+			}
+			if o.SignKey, err = loadSignKey(signKeyFile, s); err != nil {
 				return err
 			}
 			res, err := pipeline.BuildImage(cmd.Context(), o, out)
@@ -81,6 +89,7 @@ destination ("layout DIR", "tarball FILE", "pushed REPO@DIGEST").`,
 	f := cmd.Flags()
 	f.StringVarP(&outDir, "output", "o", "dist", "output directory of the binaries (and of the default layout)")
 	f.StringArrayVar(&targets, "target", nil, "Linux target OS/ARCH[/VARIANT], or all for the manifest's Linux targets (repeatable)")
+	registerSignKey(f, &signKeyFile)
 	f.BoolVar(&noCache, "no-cache", false, "compile even if the output is in weld's cache")
 	f.StringVar(&out.Layout, "layout", "", "write an OCI layout directory (replaced if it exists)")
 	f.StringVar(&out.Tarball, "tarball", "", "write a docker-loadable tarball (one target only)")

@@ -16,6 +16,7 @@ import (
 func newVerifyCmd() *cobra.Command {
 	var file, provenance string
 	var rebuild bool
+	var sig signatureCheck
 	cmd := &cobra.Command{
 		Use:   "verify ARTIFACT... [-f weld.yaml] [--provenance FILE] [--rebuild]",
 		Short: "Check artifacts against weld.lock and the build's provenance",
@@ -37,6 +38,9 @@ It prints one line per artifact that matches, and every difference of one
 that does not; the exit status is 1 when any artifact differs.`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := sig.load(len(args)); err != nil {
+				return err
+			}
 			if file == "" {
 				file = "weld.yaml"
 			}
@@ -55,6 +59,11 @@ that does not; the exit status is 1 when any artifact differs.`,
 			}
 			bad := 0
 			for _, a := range args {
+				signed, err := sig.check(a)
+				if err != nil {
+					fmt.Fprintf(cmd.OutOrStdout(), "FAIL %s:\n  %v\n", a, err)
+					continue
+				}
 				o := verify.Options{Spec: sp, Lock: l, LockFile: lockFile, Provenance: provenance}
 				if rebuild {
 					o.Rebuild = func(artifact, program string) ([]string, error) {
@@ -66,7 +75,7 @@ that does not; the exit status is 1 when any artifact differs.`,
 					return fmt.Errorf("verifying %s: %w", a, err)
 				}
 				if r.OK() {
-					fmt.Fprintf(cmd.OutOrStdout(), "ok %s: %s\n", a, strings.Join(r.Checked, ", "))
+					fmt.Fprintf(cmd.OutOrStdout(), "ok %s: %s\n", a, strings.Join(append(signed, r.Checked...), ", "))
 					continue
 				}
 				bad++
@@ -74,6 +83,9 @@ that does not; the exit status is 1 when any artifact differs.`,
 				for _, d := range r.Differences {
 					fmt.Fprintf(cmd.OutOrStdout(), "  %s\n", d)
 				}
+			}
+			if sig.failed > 0 {
+				return sig.failure(bad)
 			}
 			if bad > 0 {
 				return errors.New(plural(bad, "artifact differs", "artifacts differ") + " from weld.lock or the provenance")
@@ -83,6 +95,7 @@ that does not; the exit status is 1 when any artifact differs.`,
 	}
 	cmd.Flags().StringVarP(&file, "file", "f", "", "manifest whose weld.lock to verify against (default weld.yaml)")
 	cmd.Flags().BoolVar(&rebuild, "rebuild", false, "also rebuild each artifact from weld.lock and compare the bytes")
+	sig.register(cmd.Flags())
 	cmd.Flags().StringVar(&provenance, "provenance", "", "the build's provenance (default: NAME.intoto.json beside the artifact)")
 	return cmd
 }

@@ -21,6 +21,7 @@ import (
 	"github.com/weldgo/weld/internal/lockpolicy"
 	"github.com/weldgo/weld/internal/outcache"
 	"github.com/weldgo/weld/internal/progress"
+	"github.com/weldgo/weld/internal/sign"
 	"github.com/weldgo/weld/internal/spec"
 	"github.com/weldgo/weld/internal/target"
 	"github.com/weldgo/weld/internal/textlimit"
@@ -50,6 +51,10 @@ type Options struct {
 	NoPackages bool
 	// ReadOnlyLock never writes weld.lock (weld doctor).
 	ReadOnlyLock bool
+	// SignKey signs every file the build writes; nil leaves them unsigned.
+	SignKey *sign.Key
+	// Authenticode signs Windows executables; nil leaves them unsigned.
+	Authenticode *sign.Authenticode
 }
 
 func (o Options) outDir() string {
@@ -67,6 +72,10 @@ type Artifact struct {
 	Attestations []string
 	// Provenance is the build's provenance, which covers every artifact.
 	Provenance string
+	// Bundles are the Sigstore bundles of the binary, the packages and the
+	// SBOMs, when the build is signed (Options.SignKey); the provenance's
+	// and SHA256SUMS's are beside them, named by sign.BundlePath.
+	Bundles []string
 }
 
 // Session is one run of the stages: the lock decision, the composition
