@@ -10,6 +10,7 @@ import (
 	"errors"
 	"io"
 	"os"
+	"regexp"
 	"sort"
 	"strings"
 	"sync"
@@ -41,8 +42,8 @@ func File(path string) string {
 // when it names none weld can express. A DEP-5 file's licenses are the
 // License fields of its Files paragraphs (those of the packaging, Files:
 // debian/*, left out), each translated from Debian's short names, joined
-// with AND; one name with no SPDX equivalent makes the whole "" rather
-// than a guess. Any other file is classified by its text.
+// with AND; a name with no SPDX equivalent is kept as a LicenseRef
+// (RefPrefix). Any other file is classified by its text.
 func License(data []byte) string {
 	if isDEP5(data) {
 		if expr, err := dep5License(data); err == nil {
@@ -58,7 +59,7 @@ func isDEP5(data []byte) bool {
 	return bytes.HasPrefix(first, []byte("Format:")) && bytes.Contains(first, []byte("copyright-format"))
 }
 
-var errUnknown = errors.New("a license name with no SPDX equivalent")
+var errUnknown = errors.New("not a license expression")
 
 func dep5License(data []byte) (string, error) {
 	rd, err := control.NewParagraphReader(bytes.NewReader(data), nil)
@@ -126,13 +127,30 @@ var exceptions = map[string]string{
 	"autoconf-exception-3.0": "Autoconf-exception-3.0", "libtool-exception": "Libtool-exception",
 }
 
+// RefPrefix starts the identifier of a license a copyright file names by
+// a short name with no SPDX equivalent (public-domain,
+// GPL-2+-with-exception): LicenseRef-Debian-<name>, as SPDX allows for
+// licenses outside its list. An SBOM declares each such identifier.
+const RefPrefix = "LicenseRef-Debian-"
+
+var notRefChars = regexp.MustCompile(`[^A-Za-z0-9.-]+`)
+
+// ref is the LicenseRef of a name with no SPDX equivalent.
+func ref(name string) string {
+	name = strings.ReplaceAll(name, "+", "-or-later")
+	return RefPrefix + strings.Trim(notRefChars.ReplaceAllString(name, "-"), "-")
+}
+
 // Translate turns a DEP-5 License expression ("GPL-2+ or LGPL-2.1+",
-// "GPL-3+ with GCC-exception-3.1 exception") into SPDX.
+// "GPL-3+ with GCC-exception-3.1 exception") into SPDX; a name with no
+// SPDX equivalent becomes a LicenseRef (see RefPrefix). It fails only for
+// an expression that is not one (empty, or an operator without operands).
 func Translate(name string) (string, error) {
 	words := strings.Fields(name)
 	var out []string
+	prev := "" // the last license name as written
 	for i := 0; i < len(words); i++ {
-		w := words[i]
+		w := strings.Trim(words[i], ",;")
 		switch lw := strings.ToLower(w); {
 		case lw == "or" || lw == "and":
 			if len(out) == 0 || i == len(words)-1 {
@@ -141,24 +159,23 @@ func Translate(name string) (string, error) {
 			out = append(out, strings.ToUpper(lw))
 		case lw == "with":
 			// "with NAME exception"
-			if len(out) == 0 || i+1 >= len(words) {
+			if prev == "" || i+1 >= len(words) {
 				return "", errUnknown
 			}
-			exc, ok := exceptions[strings.ToLower(words[i+1])]
-			if !ok {
-				return "", errUnknown
-			}
-			out = append(out, "WITH", exc)
+			excName := words[i+1]
 			i++
 			if i+1 < len(words) && strings.ToLower(words[i+1]) == "exception" {
 				i++
 			}
-		default:
-			id, err := licenseID(strings.Trim(w, ",;"))
-			if err != nil {
-				return "", err
+			if exc, ok := exceptions[strings.ToLower(excName)]; ok {
+				out = append(out, "WITH", exc)
+			} else {
+				out[len(out)-1] = ref(prev + "-with-" + excName + "-exception")
 			}
-			out = append(out, id)
+			prev = ""
+		default:
+			out = append(out, licenseID(w))
+			prev = w
 		}
 	}
 	if len(out) == 0 {
@@ -167,19 +184,19 @@ func Translate(name string) (string, error) {
 	return strings.Join(out, " "), nil
 }
 
-func licenseID(name string) (string, error) {
+func licenseID(name string) string {
 	base, later := strings.CutSuffix(strings.ToLower(name), "+")
 	if id, ok := gnuLicense(base, later); ok {
-		return id, nil
+		return id
 	}
 	id, ok := shortNames[base]
 	if !ok {
-		return "", errUnknown
+		return ref(name)
 	}
 	if later {
 		id += "+"
 	}
-	return id, nil
+	return id
 }
 
 // gnuLicense is GPL-2 → GPL-2.0-only, LGPL-2.1+ → LGPL-2.1-or-later.

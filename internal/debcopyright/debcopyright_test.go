@@ -17,9 +17,10 @@ func TestTranslate(t *testing.T) {
 		{"GPL-2+ and BSD-3-clause", "GPL-2.0-or-later AND BSD-3-Clause"},
 		{"GPL-3+ with GCC-exception-3.1 exception", "GPL-3.0-or-later WITH GCC-exception-3.1"},
 		{"MPL-1.1+", "MPL-1.1+"},
-		{"public-domain", ""},
-		{"GPL-2+ or public-domain", ""},
-		{"GPL-2 with Some-exception exception", ""},
+		{"public-domain", "LicenseRef-Debian-public-domain"},
+		{"GPL-2+ or public-domain", "GPL-2.0-or-later OR LicenseRef-Debian-public-domain"},
+		{"GPL-2 with Some-exception exception", "LicenseRef-Debian-GPL-2-with-Some-exception-exception"},
+		{"GPL-2+-with-exception", "LicenseRef-Debian-GPL-2-or-later-with-exception"},
 		{"or GPL-2", ""},
 		{"", ""},
 	}
@@ -43,8 +44,8 @@ func TestLicense(t *testing.T) {
 			"(GPL-2.0-or-later OR MPL-1.1) AND Zlib"},
 		{"the header's license",
 			dep5Head + "License: ISC\n\nFiles: *\nCopyright: a\nLicense: ISC\n", "ISC"},
-		{"one unknown name: no guess",
-			dep5Head + "\nFiles: *\nCopyright: a\nLicense: Zlib\n\nFiles: b/*\nCopyright: b\nLicense: public-domain\n", ""},
+		{"a name with no SPDX equivalent is a LicenseRef",
+			dep5Head + "\nFiles: *\nCopyright: a\nLicense: Zlib\n\nFiles: b/*\nCopyright: b\nLicense: public-domain\n", "LicenseRef-Debian-public-domain AND Zlib"},
 		{"not machine-readable, no license text", "This package was debianized by someone.\nCopyright 2001 Someone\n", ""},
 	}
 	for _, tt := range tests {

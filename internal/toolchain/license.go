@@ -29,7 +29,7 @@ func (r *Resolver) license(path string) string {
 		return ""
 	}
 	sum := sha256.Sum256(data)
-	key := outcache.Key("weld debian license v1", hex.EncodeToString(sum[:]))
+	key := outcache.Key("weld debian license v2", hex.EncodeToString(sum[:]))
 	store := outcache.Open()
 	if rec, err := store.LoadRecord(licenseRecords, key); err == nil {
 		lic = string(rec)
