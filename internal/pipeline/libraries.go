@@ -78,7 +78,8 @@ func (s *Session) librariesOf(ctx context.Context, a Artifact) ([]toolchain.Libr
 	key := ""
 	if a.Key != "" {
 		key = outcache.Key("weld libraries v1", a.Key, a.Target.String(), stampOf(dpkgStatus))
-		if data, err := s.cache.LoadRecord(libraryRecords, key); err == nil {
+		// --no-cache finds them again, and stores them.
+		if data, err := s.cache.LoadRecord(libraryRecords, key); err == nil && !s.opts.NoCache {
 			var rec libraryRecord
 			if json.Unmarshal(data, &rec) == nil && unchanged(rec.Files) {
 				return rec.Libraries, nil
