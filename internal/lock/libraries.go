@@ -13,7 +13,9 @@ import (
 //
 //	lib linux/amd64 libcairo.so.2 <sha256> libcairo2 1.16.0-7 amd64
 //
-// A library no package provides has "-" for package, version and arch.
+// A library no package provides has "-" for package, version and arch;
+// one whose file was not found (only its package is known) has "-" for
+// the sha256.
 type Library struct {
 	Target string
 	// File is the library's file name: its soname for ELF, the DLL's
@@ -80,7 +82,7 @@ func formatLibraries(b *bytes.Buffer, libs []Library) {
 		return libs[i].File < libs[j].File
 	})
 	for _, lib := range libs {
-		fmt.Fprintf(b, "lib %s %s %s %s %s %s\n", lib.Target, escape(lib.File), lib.SHA256,
+		fmt.Fprintf(b, "lib %s %s %s %s %s %s\n", lib.Target, escape(lib.File), orDash(lib.SHA256),
 			orDash(lib.Package), orDash(lib.Version), orDash(lib.Arch))
 	}
 }
@@ -95,10 +97,10 @@ func parseLibrary(f []string) (Library, error) {
 	if err != nil {
 		return Library{}, err
 	}
-	if !sha256Hex.MatchString(f[3]) {
-		return Library{}, fmt.Errorf("lib line's sha256 is not 64 lowercase hex digits")
+	if f[3] != "-" && !sha256Hex.MatchString(f[3]) {
+		return Library{}, fmt.Errorf("lib line's sha256 is not 64 lowercase hex digits or -")
 	}
-	return Library{Target: f[1], File: file, SHA256: f[3], Package: fromDash(f[4]), Version: fromDash(f[5]), Arch: fromDash(f[6])}, nil
+	return Library{Target: f[1], File: file, SHA256: fromDash(f[3]), Package: fromDash(f[4]), Version: fromDash(f[5]), Arch: fromDash(f[6])}, nil
 }
 
 func orDash(s string) string {

@@ -19,7 +19,7 @@ func TestLibrariesForAndWith(t *testing.T) {
 	if got := w.LibrariesFor("linux/amd64"); len(got) != 1 || got[0].Target != "linux/amd64" || got[0].Line != 0 {
 		t.Errorf("WithLibraries replaced linux/amd64's pins with %+v", got)
 	}
-	if got := w.LibrariesFor("linux/arm64"); len(got) != 1 {
+	if got := w.LibrariesFor("linux/arm64"); len(got) != 2 {
 		t.Errorf("WithLibraries dropped another target's pins: %+v", got)
 	}
 	if len(l.LibrariesFor("linux/amd64")) != 2 {

@@ -57,7 +57,8 @@ func fullLock() *Lock {
 			{Target: "linux/amd64", File: "libc.so.6", SHA256: "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", Package: "libc6", Version: "2.36-9+deb12u13", Arch: "amd64", Line: 28},
 			{Target: "linux/amd64", File: "libcairo.so.2", SHA256: "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb", Package: "libcairo2", Version: "1.16.0-7", Arch: "amd64", Line: 29},
 			{Target: "linux/arm64", File: "libcairo.so.2", SHA256: "cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc", Package: "libcairo2", Version: "1.16.0-7", Arch: "arm64", Line: 30},
-			{Target: "windows/amd64", File: "my lib.dll", SHA256: "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", Line: 31},
+			{Target: "linux/arm64", File: "libgone.so.1", Package: "libgone1", Version: "1", Arch: "arm64", Line: 31},
+			{Target: "windows/amd64", File: "my lib.dll", SHA256: "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", Line: 32},
 		},
 	}
 }
@@ -92,6 +93,7 @@ deb linux/arm64 libcairo2-dev 1.16.0-7 arm64 ef56 pool/main/c/cairo/libcairo2-de
 lib linux/amd64 libc.so.6 aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa libc6 2.36-9+deb12u13 amd64
 lib linux/amd64 libcairo.so.2 bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb libcairo2 1.16.0-7 amd64
 lib linux/arm64 libcairo.so.2 cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc libcairo2 1.16.0-7 arm64
+lib linux/arm64 libgone.so.1 - libgone1 1 arm64
 lib windows/amd64 my%20lib.dll aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa - - -
 `
 
@@ -196,7 +198,7 @@ func TestParseErrors(t *testing.T) {
 		{"lib with a missing field", head4 + "lib linux/amd64 libz.so.1 " + strings.Repeat("a", 64) + " zlib1g 1\n",
 			`weld.lock:4: malformed lib line: "lib linux/amd64 libz.so.1 ` + strings.Repeat("a", 64) + ` zlib1g 1"; delete the file and run weld lock`},
 		{"lib with a short sha256", head4 + "lib linux/amd64 libz.so.1 abcd zlib1g 1 amd64\n",
-			`weld.lock:4: lib line's sha256 is not 64 lowercase hex digits: "lib linux/amd64 libz.so.1 abcd zlib1g 1 amd64"; delete the file and run weld lock`},
+			`weld.lock:4: lib line's sha256 is not 64 lowercase hex digits or -: "lib linux/amd64 libz.so.1 abcd zlib1g 1 amd64"; delete the file and run weld lock`},
 		{"lib twice", head4 + "lib linux/amd64 libz.so.1 " + strings.Repeat("a", 64) + " zlib1g 1 amd64\nlib linux/amd64 libz.so.1 " + strings.Repeat("b", 64) + " zlib1g 2 amd64\n",
 			`weld.lock:5: lib libz.so.1 of linux/amd64 twice, also at weld.lock:4: "lib linux/amd64 libz.so.1 ` + strings.Repeat("b", 64) + ` zlib1g 2 amd64"; delete one of the two lines, or delete the file and run weld lock`},
 		{"missing app", "weld-lock 1\ngo go1.26.8\n", "weld.lock: incomplete lock (no header, go or app line); delete the file and run weld lock"},
