@@ -35,11 +35,6 @@ var usrMerged = []string{"bin", "sbin", "lib", "lib32", "lib64", "libx32"}
 // an SBOM names.
 var skipped = []string{"usr/share/doc", "usr/share/man", "usr/share/info", "usr/share/locale", "usr/share/lintian"}
 
-// filesList is, in a package's control directory, the list of the paths
-// (slash-separated, relative to the root) its data.tar put in the tree, as
-// dpkg's info/<package>.list: which package a file of the sysroot came from.
-const filesList = "files"
-
 // build extracts the debs into a temporary tree beside s.Dir and renames
 // it to s.Dir. Two builds of the same sysroot may race: each extracts into
 // its own temporary directory and the loser of the rename throws its copy
@@ -247,35 +242,6 @@ func extractData(tr *tar.Reader, root string) ([]string, error) {
 			files = append(files, rel)
 		}
 	}
-}
-
-// keptDoc says whether a member under usr/share/doc is kept: a package's
-// copyright file, its doc directory, or that directory as a link to
-// another package's (Debian links the doc directories of packages built
-// from one source).
-func keptDoc(rel string, typ byte) bool {
-	rest, ok := strings.CutPrefix(rel, "usr/share/doc/")
-	if !ok || rest == "" {
-		return false
-	}
-	pkg, file, nested := strings.Cut(rest, "/")
-	switch {
-	case !nested:
-		return typ == tar.TypeDir || typ == tar.TypeSymlink
-	default:
-		return pkg != "" && file == "copyright" && (typ == tar.TypeReg || typ == tar.TypeSymlink || typ == tar.TypeLink)
-	}
-}
-
-func writeFilesList(dir string, files []string) error {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
-	name := filepath.Join(dir, filesList)
-	if err := os.Remove(name); err != nil && !os.IsNotExist(err) {
-		return err
-	}
-	return writeFile(name, strings.NewReader(strings.Join(files, "\n")+"\n"), 0o644)
 }
 
 func extractMember(tr *tar.Reader, h *tar.Header, root, rel string) error {

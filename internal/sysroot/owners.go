@@ -1,6 +1,7 @@
 package sysroot
 
 import (
+	"archive/tar"
 	"bufio"
 	"os"
 	"path/filepath"
@@ -8,6 +9,11 @@ import (
 
 	"github.com/weldgo/weld/internal/artifact/deb"
 )
+
+// filesList is, in a package's control directory, the list of the paths
+// (slash-separated, relative to the root) its data.tar put in the tree, as
+// dpkg's info/<package>.list: which package a file of the sysroot came from.
+const filesList = "files"
 
 // CopyrightFile is where a package's Debian copyright file is in the
 // sysroot (usr/share/doc/<package>/copyright), which extraction keeps.
@@ -63,4 +69,33 @@ func listHolds(list string, rels []string) bool {
 		}
 	}
 	return false
+}
+
+// keptDoc says whether a member under usr/share/doc is kept: a package's
+// copyright file, its doc directory, or that directory as a link to
+// another package's (Debian links the doc directories of packages built
+// from one source).
+func keptDoc(rel string, typ byte) bool {
+	rest, ok := strings.CutPrefix(rel, "usr/share/doc/")
+	if !ok || rest == "" {
+		return false
+	}
+	pkg, file, nested := strings.Cut(rest, "/")
+	switch {
+	case !nested:
+		return typ == tar.TypeDir || typ == tar.TypeSymlink
+	default:
+		return pkg != "" && file == "copyright" && (typ == tar.TypeReg || typ == tar.TypeSymlink || typ == tar.TypeLink)
+	}
+}
+
+func writeFilesList(dir string, files []string) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	name := filepath.Join(dir, filesList)
+	if err := os.Remove(name); err != nil && !os.IsNotExist(err) {
+		return err
+	}
+	return writeFile(name, strings.NewReader(strings.Join(files, "\n")+"\n"), 0o644)
 }
