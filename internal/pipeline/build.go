@@ -36,6 +36,9 @@ func buildThen(ctx context.Context, o Options, then func(*Session, []Artifact) e
 	}
 	arts, err := s.pack(ctx, bins)
 	if err == nil {
+		err = s.pinLibraries(ctx, arts)
+	}
+	if err == nil {
 		err = s.attest(ctx, arts)
 	}
 	if err == nil {

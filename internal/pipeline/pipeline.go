@@ -95,6 +95,9 @@ type Session struct {
 	outputs *build.Cached
 	// licenses are the modules' detected licenses, by path@version.
 	licenses map[string]string
+	// libs are the libraries of each cgo target's artifacts
+	// (pinLibraries), for the SBOMs.
+	libs map[target.Target][]toolchain.Library
 }
 
 // Open decides the lock and resolves the composition, for the commands

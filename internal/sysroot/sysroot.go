@@ -218,10 +218,11 @@ func sortPins(p []deb.Pin) {
 
 // pinsKey names a sysroot by exactly what is in it, so identical pins share
 // one tree and any difference gets a new one. The layout version changes
-// when extraction itself changes.
+// when extraction itself changes (v2: copyright files and per-package
+// file lists are kept).
 func pinsKey(arch string, pins []deb.Pin) string {
 	h := sha256.New()
-	fmt.Fprintf(h, "weld-sysroot-v1\n%s\n", arch)
+	fmt.Fprintf(h, "weld-sysroot-v2\n%s\n", arch)
 	for _, p := range pins {
 		fmt.Fprintf(h, "%s %s %s %s %s\n", p.Package, p.Version, p.Architecture, p.Filename, p.SHA256)
 	}
