@@ -70,7 +70,7 @@ func load(path string, getenv func(string) string) (*Key, error) {
 	case errors.Is(err, fs.ErrNotExist):
 		return nil, fmt.Errorf("signing key %s does not exist; %s, or give the path of your private key", path, howToMake)
 	case err != nil:
-		return nil, fmt.Errorf("reading signing key %s: %w", path, unwrapPath(err))
+		return nil, fmt.Errorf("reading signing key %s: %w; it must be a file readable by the user who runs weld", path, unwrapPath(err))
 	}
 	block, _ := pem.Decode(data)
 	if block == nil {
