@@ -80,7 +80,7 @@ func (c *Cached) Lookup(ctx context.Context, t target.Target) (Binary, bool) {
 		return bin, false
 	}
 	bin.Cgo, bin.CLibs = meta.Fingerprint != "", meta.PkgConfig
-	c.Steps.Note(fmt.Sprintf("%-10s %-48s from cache %s", "cached", t, bin.Key[:16]))
+	c.Steps.FromCache("cached", t.String(), bin.Key[:16])
 	return bin, true
 }
 

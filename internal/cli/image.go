@@ -2,10 +2,12 @@ package cli
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/weldgo/weld/internal/pipeline"
+	"github.com/weldgo/weld/internal/progress"
 	"github.com/weldgo/weld/internal/publish"
 	"github.com/weldgo/weld/internal/spec"
 	"github.com/weldgo/weld/internal/target"
@@ -13,6 +15,8 @@ import (
 
 func newImageCmd() *cobra.Command {
 	var cf composeFlags
+	var ev eventFlags
+	var run func(cmd *cobra.Command, steps *progress.Steps) error
 	var outDir, signKeyFile string
 	var noCache bool
 	var targets []string
@@ -53,39 +57,33 @@ written reproducibly. Standard output has one line per image
 destination ("layout DIR", "tarball FILE", "pushed REPO@DIGEST").`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			s, err := cf.load()
-			if err != nil {
-				return err
-			}
-			o := cf.options(s, cmd.ErrOrStderr())
-			o.OutDir, o.NoCache = outDir, noCache
-			if o.Targets, err = imageTargets(s, targets); err != nil {
-				return err
-			}
-			if o.SignKey, err = loadSignKey(signKeyFile, s); err != nil {
-				return err
-			}
-			res, err := pipeline.BuildImage(cmd.Context(), o, out)
-			if err != nil {
-				return err
-			}
-			w := cmd.OutOrStdout()
-			for _, im := range res.Images {
-				fmt.Fprintf(w, "image %s %s %d\n", im.Target, im.Digest, im.Size)
-			}
-			if res.Index != "" {
-				fmt.Fprintf(w, "index %s\n", res.Index)
-			}
-			for _, where := range res.Wrote {
-				fmt.Fprintln(w, where)
-			}
-			for _, tag := range res.Attached {
-				fmt.Fprintln(w, "attached "+tag)
-			}
-			return nil
+			steps := ev.steps(cmd)
+			return failed(steps, run(cmd, steps))
 		},
 	}
+	run = func(cmd *cobra.Command, steps *progress.Steps) error {
+		s, err := cf.load()
+		if err != nil {
+			return err
+		}
+		o := cf.options(s, cmd.ErrOrStderr())
+		o.Steps = steps
+		o.OutDir, o.NoCache = outDir, noCache
+		if o.Targets, err = imageTargets(s, targets); err != nil {
+			return err
+		}
+		if o.SignKey, err = loadSignKey(signKeyFile, s); err != nil {
+			return err
+		}
+		res, err := pipeline.BuildImage(cmd.Context(), o, out)
+		if err != nil {
+			return err
+		}
+		reportImages(steps, res)
+		return nil
+	}
 	cf.register(cmd.Flags())
+	ev.register(cmd.Flags())
 	f := cmd.Flags()
 	f.StringVarP(&outDir, "output", "o", "dist", "output directory of the binaries (and of the default layout)")
 	f.StringArrayVar(&targets, "target", nil, "Linux target OS/ARCH[/VARIANT], or all for the manifest's Linux targets (repeatable)")
@@ -107,4 +105,30 @@ func imageTargets(s *spec.Spec, names []string) ([]target.Target, error) {
 		Only:     func(t target.Target) bool { return t.OS == "linux" },
 		OnlyWhat: "Linux", OnlyWhy: "images are built for Linux targets only",
 	})
+}
+
+// reportImages reports weld image's results, one line each as always:
+// each platform image, the index, each destination and each attachment.
+func reportImages(steps *progress.Steps, res *pipeline.ImageResult) {
+	for _, im := range res.Images {
+		steps.Artifact(progress.ArtifactInfo{Kind: "image", Target: im.Target.String(), Digest: im.Digest, Size: im.Size},
+			fmt.Sprintf("image %s %s %d", im.Target, im.Digest, im.Size))
+	}
+	if res.Index != "" {
+		steps.Artifact(progress.ArtifactInfo{Kind: "index", Digest: res.Index}, "index "+res.Index)
+	}
+	for _, where := range res.Wrote {
+		// "layout DIR", "tarball FILE" or "pushed REPO@DIGEST".
+		kind, value, _ := strings.Cut(where, " ")
+		info := progress.ArtifactInfo{Kind: kind}
+		if kind == "pushed" {
+			info.Ref = value
+		} else {
+			info.Path = value
+		}
+		steps.Artifact(info, where)
+	}
+	for _, tag := range res.Attached {
+		steps.Artifact(progress.ArtifactInfo{Kind: "attached", Ref: tag}, "attached "+tag)
+	}
 }

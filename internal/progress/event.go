@@ -34,6 +34,8 @@ type Event struct {
 	Step    string  `json:"step,omitempty"`
 	Detail  string  `json:"detail,omitempty"`
 	Seconds float64 `json:"seconds,omitempty"`
+	// Cached is the cache key a step's output came from, when it did.
+	Cached string `json:"cached,omitempty"`
 	// Message is a warning's, note's or error's text, or an artifact's
 	// text line.
 	Message string `json:"message,omitempty"`
@@ -83,13 +85,17 @@ type Text struct {
 func (t *Text) Emit(e Event) {
 	switch e.Type {
 	case StepFinished:
+		if e.Cached != "" {
+			fmt.Fprintf(t.Err, "%-10s %-48s from cache %s\n", e.Step, e.Detail, e.Cached)
+			return
+		}
 		fmt.Fprintf(t.Err, "%-10s %-48s %6.2fs\n", e.Step, e.Detail, e.Seconds)
 	case Warning:
 		fmt.Fprintf(t.Err, "warning: %s\n", e.Message)
 	case Note:
 		fmt.Fprintf(t.Err, "%s\n", e.Message)
 	case Artifact:
-		if t.Out != nil {
+		if t.Out != nil && e.Message != "" {
 			fmt.Fprintln(t.Out, e.Message)
 		}
 	case Verified:

@@ -46,6 +46,12 @@ func NewJSON(jsonOut, text io.Writer) *Steps {
 	return &Steps{sinks: []Sink{&JSON{W: jsonOut}, &Text{Out: text, Err: text}}, now: time.Now}
 }
 
+// NewJSONOnly returns Steps that write the JSON events to w and no text
+// (weld run --json: the program's own output is the text).
+func NewJSONOnly(w io.Writer) *Steps {
+	return &Steps{sinks: []Sink{&JSON{W: w}}, now: time.Now}
+}
+
 // Add sends the events to one more sink as well (weld serve streams
 // them to its clients).
 func (s *Steps) Add(k Sink) {
@@ -94,6 +100,12 @@ func (s *Steps) Start(name, detail string) (done func()) {
 	return func() {
 		s.emit(Event{Type: StepFinished, Step: name, Detail: detail, Seconds: s.now().Sub(start).Seconds()})
 	}
+}
+
+// FromCache reports a step whose output came from weld's cache, under
+// key, instead of being done.
+func (s *Steps) FromCache(name, detail, key string) {
+	s.emit(Event{Type: StepFinished, Step: name, Detail: detail, Cached: key})
 }
 
 // Warn reports a warning.
