@@ -95,7 +95,7 @@ func (f Finding) String() string {
 }
 
 // Check reports, for each plugin, the incompatible API changes it uses,
-// sorted by plugin, then by position.
+// in the order of o.Plugins, then by position.
 func Check(ctx context.Context, o Options) ([]Finding, error) {
 	var checked []*pluginUse
 	for i, p := range o.Plugins {
@@ -129,9 +129,13 @@ func Check(ctx context.Context, o Options) ([]Finding, error) {
 	for _, u := range checked {
 		out = append(out, u.findings(o, selected, cache)...)
 	}
+	order := map[string]int{}
+	for i, p := range o.Plugins {
+		order[p.Module] = i
+	}
 	sort.SliceStable(out, func(i, j int) bool {
 		if out[i].Plugin != out[j].Plugin {
-			return out[i].Plugin < out[j].Plugin
+			return order[out[i].Plugin] < order[out[j].Plugin]
 		}
 		return lessPos(out[i].Pos, out[j].Pos)
 	})

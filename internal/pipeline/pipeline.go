@@ -36,6 +36,9 @@ type Options struct {
 	Targets []target.Target
 	// AllowAppUpgrade lets plugins raise the app's version.
 	AllowAppUpgrade bool
+	// AllowIncompatible turns the plugins' incompatible API uses into
+	// warnings (internal/apicheck).
+	AllowIncompatible bool
 	// KeepWork leaves the work directory in place and reports it.
 	KeepWork bool
 	Steps    *progress.Steps
@@ -161,7 +164,7 @@ func (s *Session) resolve(ctx context.Context) error {
 	for _, l := range comp.Lifts {
 		o.Steps.Warn(fmt.Sprintf("%s lifts %s from %s to %s (see: weld why %s)", textlimit.Join(l.By, ", ", compose.MaxListed), l.Path, l.From, l.To, l.Path))
 	}
-	return nil
+	return s.checkAPIs(ctx)
 }
 
 // commitLock writes weld.lock, once, with the sysroots pinned so far.
