@@ -67,7 +67,11 @@ func (u *pluginUse) findings(o Options, selected map[string]*types.Package, cach
 			}
 		}
 		for _, ch := range changes {
-			if pos, ok := firstUse(a, ch.subject); ok {
+			subject := ch.subject
+			if ch.msg == notComparable {
+				subject += comparedSuffix // only a comparison breaks
+			}
+			if pos, ok := firstUse(a, subject); ok {
 				f := base
 				f.Use, f.Pos = a.old.Name()+"."+ch.subject, pos.String()
 				f.Change, f.Detail = describe(ch.msg)
@@ -78,6 +82,10 @@ func (u *pluginUse) findings(o Options, selected map[string]*types.Package, cach
 	}
 	return out
 }
+
+// notComparable is apidiff's message for a type that can no longer be
+// compared with == (or be a map key).
+const notComparable = "old is comparable, new is not"
 
 // firstUse returns the first use of subject or of anything inside it
 // (a method or field of a type); "" matches every use.

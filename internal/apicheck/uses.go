@@ -65,6 +65,13 @@ func collectUses(u *pluginUse, files []*ast.File, info *types.Info, rel func(tok
 			}
 		}
 	}
+	// A type compared with == or used as a map key must stay comparable.
+	compared := func(t types.Type, pos token.Pos) {
+		if named, ok := types.Unalias(t).(*types.Named); ok { // not a pointer
+			obj := named.Origin().Obj()
+			use(obj, obj.Name()+comparedSuffix, pos)
+		}
+	}
 	passed := func(target types.Type, e ast.Expr) {
 		if target == nil || e == nil {
 			return
@@ -74,8 +81,8 @@ func collectUses(u *pluginUse, files []*ast.File, info *types.Info, rel func(tok
 			return
 		}
 		src := info.TypeOf(e)
-		if src == nil || types.IsInterface(src) {
-			return
+		if b, ok := src.(*types.Basic); src == nil || types.IsInterface(src) || ok && b.Info()&types.IsUntyped != 0 {
+			return // an interface value, or nil
 		}
 		if a, ok := api(named.Obj().Pkg().Path()); ok {
 			name := named.Origin().Obj().Name()
@@ -139,6 +146,12 @@ func collectUses(u *pluginUse, files []*ast.File, info *types.Info, rel func(tok
 				}
 			case *ast.CompositeLit:
 				compositeElems(info, n, use, passed)
+			case *ast.BinaryExpr:
+				if n.Op == token.EQL || n.Op == token.NEQ {
+					compared(info.TypeOf(n.X), n.Pos())
+				}
+			case *ast.MapType:
+				compared(info.TypeOf(n.Key), n.Pos())
 			}
 			return true
 		})
@@ -225,6 +238,9 @@ func compositeElems(info *types.Info, lit *ast.CompositeLit, use func(types.Obje
 		}
 	}
 }
+
+// comparedSuffix marks the use of a type as compared ("Config==").
+const comparedSuffix = "=="
 
 // objectKey names a package-level object or a method as apidiff's
 // messages do, without a pointer receiver's "(*…)": "Legacy",
