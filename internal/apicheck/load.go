@@ -27,8 +27,9 @@ type listedPackage struct {
 	Dir        string
 	GoFiles    []string
 	CgoFiles   []string
+	Deps       []string
 	Export     string
-	Module     *struct{ Path, Version string }
+	Module     *struct{ Path, Version, Dir string }
 	Error      *struct{ Err string }
 }
 
@@ -158,7 +159,7 @@ func listExport(ctx context.Context, o Options, dir string, pkgs []string) ([]*l
 	// The flags are the ones the composition lists its packages with, so
 	// that the export data comes from the same build cache entries.
 	args := []string{"list", "-mod=mod", "-e", "-export", "-deps", "-trimpath",
-		"-json=ImportPath,Name,Dir,GoFiles,CgoFiles,Export,Module,Error"}
+		"-json=ImportPath,Name,Dir,GoFiles,CgoFiles,Deps,Export,Module,Error"}
 	if len(o.Tags) > 0 {
 		args = append(args, "-tags="+strings.Join(o.Tags, ","))
 	}

@@ -30,6 +30,7 @@ func (s *Session) checkAPIs(ctx context.Context) error {
 	data, err := s.cache.LoadRecord(outcache.APIChecks, key)
 	if err == nil {
 		if json.Unmarshal(data, &findings) == nil {
+			s.APIFindings = findings
 			return s.reportIncompatible(findings)
 		}
 	} else {
@@ -48,6 +49,7 @@ func (s *Session) checkAPIs(ctx context.Context) error {
 		s.opts.Steps.Warn(fmt.Sprintf("checking the plugins' APIs: %v", err))
 		return nil
 	}
+	s.APIFindings = findings
 	if data, err = json.Marshal(findings); err == nil {
 		if err = s.cache.SaveRecord(outcache.APIChecks, key, data); err == nil {
 			s.report.Stored(key, apiCheckWhat)
@@ -57,6 +59,33 @@ func (s *Session) checkAPIs(ctx context.Context) error {
 		s.opts.Steps.Warn(fmt.Sprintf("caching the API check: %v", err))
 	}
 	return s.reportIncompatible(findings)
+}
+
+// CompileErrors compiles the plugins' packages against the composition
+// without linking (weld check), and returns the first error of each
+// plugin module whose packages do not compile, by module path.
+func (s *Session) CompileErrors(ctx context.Context) (map[string]string, error) {
+	o := s.apiCheckOptions()
+	var pkgs []string
+	for _, p := range o.Plugins {
+		pkgs = append(pkgs, p.Packages...)
+	}
+	if len(pkgs) == 0 {
+		return nil, nil
+	}
+	byPackage, err := apicheck.CompileErrors(ctx, o, pkgs)
+	if err != nil {
+		return nil, fmt.Errorf("compiling the plugins: %w", err)
+	}
+	out := map[string]string{}
+	for _, p := range o.Plugins {
+		for _, pkg := range p.Packages {
+			if msg, ok := byPackage[pkg]; ok && out[p.Module] == "" {
+				out[p.Module] = msg
+			}
+		}
+	}
+	return out, nil
 }
 
 // apiCheckWhat names a cached API check in messages.

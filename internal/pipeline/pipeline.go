@@ -13,6 +13,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/weldgo/weld/internal/apicheck"
 	"github.com/weldgo/weld/internal/atomicfile"
 	"github.com/weldgo/weld/internal/build"
 	"github.com/weldgo/weld/internal/compose"
@@ -76,13 +77,16 @@ type Session struct {
 	// Comp is the resolved composition; nil until something needs it.
 	Comp *compose.Composition
 	// Lock records Comp; it is what weld.lock holds after Open.
-	Lock    *lock.Lock
-	WorkDir string
-	opts    Options
-	policy  *lockpolicy.Policy
-	tools   *toolchain.Resolver
-	cache   *outcache.Store
-	report  *outcache.Reporter
+	Lock *lock.Lock
+	// APIFindings are the incompatible API uses of the plugins, when the
+	// resolution checked them (internal/apicheck).
+	APIFindings []apicheck.Finding
+	WorkDir     string
+	opts        Options
+	policy      *lockpolicy.Policy
+	tools       *toolchain.Resolver
+	cache       *outcache.Store
+	report      *outcache.Reporter
 	// outputs serves binaries from the cache and stores fresh ones.
 	outputs *build.Cached
 	// licenses are the modules' detected licenses, by path@version.
