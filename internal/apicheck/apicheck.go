@@ -36,6 +36,9 @@ type Plugin struct {
 	Dir string
 	// Packages are the plugin module's packages that the build compiles.
 	Packages []string
+	// DepModules are the modules of every package those packages
+	// depend on; nil when not known (then every requirement counts).
+	DepModules []string
 }
 
 // Options configures Check.
@@ -57,9 +60,16 @@ type Options struct {
 	// GoSum seeds the go.sum of the modules that list a plugin on its
 	// own, so that downloads are verified against the composition's sums.
 	GoSum []byte
+	// Start, when set, is called when the check has plugins to compare,
+	// with their number; the function it returns when the check ends.
+	Start func(plugins int) (done func())
 	// Compared, when set, is called once for every API package compared
 	// between two versions.
 	Compared func(pkg, oldVersion, newVersion string)
+
+	// ownBuildLists makes every plugin load with its own build list, as
+	// when its group's listing fails (tests).
+	ownBuildLists bool
 }
 
 // Finding is one incompatible change that a plugin uses.
@@ -97,25 +107,24 @@ func (f Finding) String() string {
 // Check reports, for each plugin, the incompatible API changes it uses,
 // in the order of o.Plugins, then by position.
 func Check(ctx context.Context, o Options) ([]Finding, error) {
+	groups, err := groupPlugins(o)
+	if err != nil || len(groups) == 0 {
+		return nil, err
+	}
+	if o.Start != nil {
+		n := 0
+		for _, g := range groups {
+			n += len(g.plugins)
+		}
+		defer o.Start(n)()
+	}
 	var checked []*pluginUse
-	for i, p := range o.Plugins {
-		if p.Module == "" || len(p.Packages) == 0 {
-			continue
-		}
-		differ, err := differingRequirements(p, o.Selected)
+	for i, g := range groups {
+		us, err := g.load(ctx, o, filepath.Join(o.ScratchDir, fmt.Sprintf("group%d", i)))
 		if err != nil {
-			return nil, fmt.Errorf("plugin %s: %w", p.Module, err)
+			return nil, err
 		}
-		if len(differ) == 0 {
-			continue
-		}
-		u, err := loadPlugin(ctx, o, p, differ, filepath.Join(o.ScratchDir, fmt.Sprintf("plugin%d", i)))
-		if err != nil {
-			return nil, fmt.Errorf("plugin %s: %w", p.Module, err)
-		}
-		if u != nil && len(u.apis) > 0 {
-			checked = append(checked, u)
-		}
+		checked = append(checked, us...)
 	}
 	if len(checked) == 0 {
 		return nil, nil

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -79,9 +80,9 @@ func newComposed(t *testing.T, plugins ...string) *composed {
 	return c
 }
 
-func (c *composed) check(t *testing.T, compared func(pkg, old, new string), plugins ...string) []string {
+func (c *composed) check(t *testing.T, ownBuildLists bool, compared func(pkg, old, new string), plugins ...string) []string {
 	t.Helper()
-	o := Options{Go: c.goCmd, Composed: c.dir, ScratchDir: t.TempDir(), Selected: c.selected, Compared: compared}
+	o := Options{Go: c.goCmd, Composed: c.dir, ScratchDir: t.TempDir(), Selected: c.selected, Compared: compared, ownBuildLists: ownBuildLists}
 	for _, p := range plugins {
 		o.Plugins = append(o.Plugins, Plugin{Module: p, Version: c.selected[p], Dir: c.dirs[p], Packages: []string{p}})
 	}
@@ -117,16 +118,58 @@ func TestCheck(t *testing.T) {
 		// the unexported label and the added NewCanvas are not reported.
 		{"example.com/quietplug", nil},
 	} {
-		t.Run(tc.plugin, func(t *testing.T) {
-			compared := 0
-			got := c.check(t, func(string, string, string) { compared++ }, tc.plugin)
-			if strings.Join(got, "\n") != strings.Join(tc.want, "\n") {
-				t.Errorf("findings:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(tc.want, "\n"))
-			}
-			// Silence must come from the comparison, not from its absence.
-			if compared != 1 {
-				t.Errorf("compared %d API packages, want 1", compared)
-			}
-		})
+		// Grouped with the plugins that require the same versions, and
+		// alone with its own build list (when its group does not load).
+		for _, own := range []bool{false, true} {
+			t.Run(fmt.Sprintf("%s/ownBuildList=%v", tc.plugin, own), func(t *testing.T) {
+				compared := 0
+				got := c.check(t, own, func(string, string, string) { compared++ }, tc.plugin)
+				if strings.Join(got, "\n") != strings.Join(tc.want, "\n") {
+					t.Errorf("findings:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(tc.want, "\n"))
+				}
+				// Silence must come from the comparison, not from its absence.
+				if compared != 1 {
+					t.Errorf("compared %d API packages, want 1", compared)
+				}
+			})
+		}
+	}
+}
+
+// countingGo counts the go commands run.
+type countingGo struct {
+	gobuild.GoCommand
+	runs int
+}
+
+func (c *countingGo) Run(ctx context.Context, call gobuild.Call) ([]byte, error) {
+	c.runs++
+	return c.GoCommand.Run(ctx, call)
+}
+
+// Plugins that require the same versions are loaded by one go command,
+// and every plugin gets its own findings, in the plugins' order.
+func TestCheckGroups(t *testing.T) {
+	plugins := []string{"example.com/shapeplug", "example.com/quietplug", "example.com/sigplug", "example.com/goneplug"}
+	c := newComposed(t, plugins...)
+	counter := &countingGo{GoCommand: c.goCmd}
+	c.goCmd = counter
+	got := c.check(t, false, nil, plugins...)
+	want := []string{
+		"plugin example.com/shapeplug passes shapeplug.square as api.Shape (p.go:10)",
+		"plugin example.com/sigplug uses api.Canvas.Draw (p.go:7)",
+		"plugin example.com/goneplug uses api.Legacy (p.go:10)",
+	}
+	if len(got) != len(want) {
+		t.Fatalf("findings:\n%s\nwant %d", strings.Join(got, "\n"), len(want))
+	}
+	for i := range want {
+		if !strings.HasPrefix(got[i], want[i]+": ") {
+			t.Errorf("finding %d = %q, want it to start with %q", i, got[i], want[i])
+		}
+	}
+	// One listing of the group, one of the selected versions.
+	if counter.runs != 2 {
+		t.Errorf("ran %d go commands for 4 plugins, want 2", counter.runs)
 	}
 }

@@ -29,8 +29,23 @@ type listedPackage struct {
 	CgoFiles   []string
 	Deps       []string
 	Export     string
-	Module     *struct{ Path, Version, Dir string }
+	Module     *listedModule
 	Error      *struct{ Err string }
+}
+
+// listedModule is a package's module in `go list -json` output.
+type listedModule struct {
+	Path, Version, Dir string
+	Replace            *struct{ Path, Version string }
+}
+
+// version is the module's version as built: a replacement by a version
+// of the same module (how a group pins a plugin's versions) counts.
+func (m *listedModule) version() string {
+	if m.Replace != nil && m.Replace.Path == m.Path && m.Replace.Version != "" {
+		return m.Replace.Version
+	}
+	return m.Version
 }
 
 // localVersion is the version a scratch module requires a local plugin
@@ -49,22 +64,30 @@ func loadPlugin(ctx context.Context, o Options, p Plugin, differ map[string]stri
 	if err := writeScratchModule(o, p, dir); err != nil {
 		return nil, err
 	}
-	list, err := listExport(ctx, o, dir, p.Packages)
+	list, err := listExport(ctx, o, dir, "", p.Packages)
 	if err != nil {
 		return nil, err
 	}
-	imp := exportImporter(list)
+	u, _ := usesFrom(o, p, differ, list, exportImporter(list))
+	return u, nil
+}
+
+// usesFrom type-checks the plugin's packages from a listing of them and
+// records what they use of the modules in differ, at the versions the
+// listing has. It reports false when a package does not load or
+// type-check there.
+func usesFrom(o Options, p Plugin, differ map[string]string, list []*listedPackage, imp types.Importer) (*pluginUse, bool) {
 	u := &pluginUse{plugin: p, apis: map[string]*apiUse{}}
 	moduleOf := map[string]string{}
 	versionOf := map[string]string{}
 	for _, lp := range list {
 		if lp.Module != nil {
 			moduleOf[lp.ImportPath] = lp.Module.Path
-			versionOf[lp.Module.Path] = lp.Module.Version
+			versionOf[lp.Module.Path] = lp.Module.version()
 		}
 	}
 	// An API package is one of a module whose version the composition
-	// changes, seen from the plugin's own build list.
+	// changes, seen from the listing.
 	apiModule := func(pkgPath string) string {
 		m := moduleOf[pkgPath]
 		if _, ok := differ[m]; !ok || versionOf[m] == "" || versionOf[m] == o.Selected[m] {
@@ -81,11 +104,11 @@ func loadPlugin(ctx context.Context, o Options, p Plugin, differ map[string]stri
 			continue
 		}
 		if lp.Error != nil {
-			return nil, nil
+			return nil, false
 		}
 		fset, files, info, err := typeCheck(lp, imp)
 		if err != nil {
-			return nil, nil
+			return nil, false
 		}
 		rel := func(pos token.Pos) position {
 			at := fset.Position(pos)
@@ -112,7 +135,7 @@ func loadPlugin(ctx context.Context, o Options, p Plugin, differ map[string]stri
 			return a, true
 		})
 	}
-	return u, nil
+	return u, true
 }
 
 // writeScratchModule writes a module that requires only the plugin, so
@@ -154,14 +177,18 @@ func writeScratchModule(o Options, p Plugin, dir string) error {
 	return os.WriteFile(filepath.Join(dir, "go.sum"), sums, 0o644)
 }
 
-// listExport lists pkgs and their dependencies in dir, with export data.
-func listExport(ctx context.Context, o Options, dir string, pkgs []string) ([]*listedPackage, error) {
+// listExport lists pkgs and their dependencies in dir, with export data,
+// reading modFile instead of dir's go.mod when it is set.
+func listExport(ctx context.Context, o Options, dir, modFile string, pkgs []string) ([]*listedPackage, error) {
 	// The flags are the ones the composition lists its packages with, so
 	// that the export data comes from the same build cache entries.
 	args := []string{"list", "-mod=mod", "-e", "-export", "-deps", "-trimpath",
 		"-json=ImportPath,Name,Dir,GoFiles,CgoFiles,Deps,Export,Module,Error"}
 	if len(o.Tags) > 0 {
 		args = append(args, "-tags="+strings.Join(o.Tags, ","))
+	}
+	if modFile != "" {
+		args = append(args, "-modfile="+modFile)
 	}
 	out, err := o.Go.Run(ctx, gobuild.Call{Dir: dir, Args: append(args, pkgs...), Env: o.Env})
 	if err != nil {
@@ -235,7 +262,7 @@ func loadSelected(ctx context.Context, o Options, checked []*pluginUse) (map[str
 			}
 		}
 	}
-	list, err := listExport(ctx, o, o.Composed, pkgs)
+	list, err := listExport(ctx, o, o.Composed, "", pkgs)
 	if err != nil {
 		return nil, err
 	}

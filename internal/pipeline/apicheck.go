@@ -41,9 +41,10 @@ func (s *Session) checkAPIs(ctx context.Context) error {
 		return nil
 	}
 	defer os.RemoveAll(o.ScratchDir)
-	done := s.opts.Steps.Start("checking", plural(len(o.Plugins), "plugin")+" against the selected APIs")
+	o.Start = func(n int) func() {
+		return s.opts.Steps.Start("checking", plural(n, "plugin")+" against the selected APIs")
+	}
 	findings, err = apicheck.Check(ctx, o)
-	done()
 	if err != nil {
 		// Only a diagnosis is lost: go build still compiles every plugin.
 		s.opts.Steps.Warn(fmt.Sprintf("checking the plugins' APIs: %v", err))
@@ -119,10 +120,34 @@ func (s *Session) apiCheckOptions() apicheck.Options {
 		}
 	}
 	packages := map[string][]string{}
+	moduleOf := map[string]string{}
 	for _, p := range c.Packages {
 		if p.Module != nil {
 			packages[p.Module.Path] = append(packages[p.Module.Path], p.ImportPath)
+			moduleOf[p.ImportPath] = p.Module.Path
 		}
+	}
+	// The modules that each module's packages reach, in one pass.
+	reach := map[string]map[string]bool{}
+	for _, p := range c.Packages {
+		if p.Module == nil {
+			continue
+		}
+		if reach[p.Module.Path] == nil {
+			reach[p.Module.Path] = map[string]bool{}
+		}
+		for _, d := range p.Deps {
+			if m := moduleOf[d]; m != "" {
+				reach[p.Module.Path][m] = true
+			}
+		}
+	}
+	depModules := func(module string) []string {
+		out := []string{}
+		for m := range reach[module] {
+			out = append(out, m)
+		}
+		return out
 	}
 	seen := map[string]bool{c.App.Path: true}
 	for _, p := range c.Plugins {
@@ -135,7 +160,8 @@ func (s *Session) apiCheckOptions() apicheck.Options {
 		if m.Local {
 			version = ""
 		}
-		o.Plugins = append(o.Plugins, apicheck.Plugin{Module: m.Path, Version: version, Dir: m.Dir, Packages: packages[m.Path]})
+		o.Plugins = append(o.Plugins, apicheck.Plugin{Module: m.Path, Version: version, Dir: m.Dir,
+			Packages: packages[m.Path], DepModules: depModules(m.Path)})
 	}
 	return o
 }
