@@ -9,7 +9,10 @@
 // the API interfaces their own types are passed as. The two versions of
 // each API package they import are compared with golang.org/x/exp/apidiff,
 // and only the incompatible changes to what the plugin uses are reported,
-// each at the plugin's file and line. Package types come from the
+// each at the plugin's file and line. Only modules whose packages the
+// plugin imports are compared: a type it reaches only through another
+// module's API is left to go build, so that checking a plugin compiles
+// no more than the API modules it imports at their older versions. Package types come from the
 // compiler's export data, through `go list -export`, as go build would
 // make them.
 package apicheck
@@ -36,9 +39,9 @@ type Plugin struct {
 	Dir string
 	// Packages are the plugin module's packages that the build compiles.
 	Packages []string
-	// DepModules are the modules of every package those packages
-	// depend on; nil when not known (then every requirement counts).
-	DepModules []string
+	// ImportedModules are the modules of the packages those packages
+	// import; nil when not known (then every requirement counts).
+	ImportedModules []string
 }
 
 // Options configures Check.

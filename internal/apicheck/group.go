@@ -44,16 +44,16 @@ func groupPlugins(o Options) ([]*group, error) {
 		if err != nil {
 			return nil, fmt.Errorf("plugin %s: %w", p.Module, err)
 		}
-		deps := map[string]bool{}
-		for _, m := range p.DepModules {
-			deps[m] = true
+		imported := map[string]bool{}
+		for _, m := range p.ImportedModules {
+			imported[m] = true
 		}
 		var key []string
 		for m, v := range differ {
-			// A module the plugin's packages do not reach cannot be
-			// used by them; one the composition replaces is not the
-			// selected version's to compare.
-			if (p.DepModules != nil && !deps[m]) || replaced[m] {
+			// Only the modules the plugin's packages import are
+			// compared (see the package documentation); one the
+			// composition replaces is not the selected version's.
+			if (p.ImportedModules != nil && !imported[m]) || replaced[m] {
 				delete(differ, m)
 				continue
 			}

@@ -127,24 +127,24 @@ func (s *Session) apiCheckOptions() apicheck.Options {
 			moduleOf[p.ImportPath] = p.Module.Path
 		}
 	}
-	// The modules that each module's packages reach, in one pass.
-	reach := map[string]map[string]bool{}
+	// The modules that each module's packages import, in one pass.
+	imports := map[string]map[string]bool{}
 	for _, p := range c.Packages {
 		if p.Module == nil {
 			continue
 		}
-		if reach[p.Module.Path] == nil {
-			reach[p.Module.Path] = map[string]bool{}
+		if imports[p.Module.Path] == nil {
+			imports[p.Module.Path] = map[string]bool{}
 		}
-		for _, d := range p.Deps {
+		for _, d := range p.Imports {
 			if m := moduleOf[d]; m != "" {
-				reach[p.Module.Path][m] = true
+				imports[p.Module.Path][m] = true
 			}
 		}
 	}
-	depModules := func(module string) []string {
+	importedModules := func(module string) []string {
 		out := []string{}
-		for m := range reach[module] {
+		for m := range imports[module] {
 			out = append(out, m)
 		}
 		return out
@@ -161,7 +161,7 @@ func (s *Session) apiCheckOptions() apicheck.Options {
 			version = ""
 		}
 		o.Plugins = append(o.Plugins, apicheck.Plugin{Module: m.Path, Version: version, Dir: m.Dir,
-			Packages: packages[m.Path], DepModules: depModules(m.Path)})
+			Packages: packages[m.Path], ImportedModules: importedModules(m.Path)})
 	}
 	return o
 }
