@@ -149,7 +149,11 @@ func Check(ctx context.Context, o Options) ([]Finding, error) {
 		if out[i].Plugin != out[j].Plugin {
 			return order[out[i].Plugin] < order[out[j].Plugin]
 		}
-		return lessPos(out[i].Pos, out[j].Pos)
+		if out[i].Pos != out[j].Pos {
+			return lessPos(out[i].Pos, out[j].Pos)
+		}
+		// Uses on one line come from maps: order them by name.
+		return out[i].String() < out[j].String()
 	})
 	return out, nil
 }

@@ -51,7 +51,7 @@ func checkSources(t *testing.T, oldAPI, newAPI, plugin string) []string {
 	o := Options{Selected: map[string]string{"example.com/api": "v2.0.0"}}
 	var got []string
 	for _, f := range u.findings(o, map[string]*types.Package{"example.com/api": newPkg}, map[string][]change{}) {
-		got = append(got, strings.TrimSuffix(strings.Replace(f.String(), " between example.com/api v1.0.0 (required by the plugin) and v2.0.0 (selected)", "", 1), ""))
+		got = append(got, strings.Replace(f.String(), " between example.com/api v1.0.0 (required by the plugin) and v2.0.0 (selected)", "", 1))
 	}
 	return got
 }
