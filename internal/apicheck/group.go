@@ -115,10 +115,10 @@ func (g *group) load(ctx context.Context, o Options, dir string) ([]*pluginUse, 
 			return nil, err
 		}
 	}
-	imp := exportImporter(list)
+	l := newListing(list)
 	var out []*pluginUse
 	for _, m := range g.plugins {
-		u, ok := usesFrom(o, m.plugin, m.differ, list, imp)
+		u, ok := usesFrom(o, m.plugin, m.differ, l)
 		if !ok || o.ownBuildLists {
 			var err error
 			if u, err = loadPlugin(ctx, o, m.plugin, m.differ, filepath.Join(o.ScratchDir, fmt.Sprintf("plugin%d", m.index))); err != nil {

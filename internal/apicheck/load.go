@@ -68,45 +68,52 @@ func loadPlugin(ctx context.Context, o Options, p Plugin, differ map[string]stri
 	if err != nil {
 		return nil, err
 	}
-	u, _ := usesFrom(o, p, differ, list, exportImporter(list))
+	u, _ := usesFrom(o, p, differ, newListing(list))
 	return u, nil
+}
+
+// listing is a go list output, indexed, with an importer of its export
+// data.
+type listing struct {
+	byPath    map[string]*listedPackage
+	moduleOf  map[string]string // package path → module path
+	versionOf map[string]string // module path → version built
+	imp       types.Importer
+}
+
+func newListing(list []*listedPackage) *listing {
+	l := &listing{byPath: map[string]*listedPackage{}, moduleOf: map[string]string{}, versionOf: map[string]string{}, imp: exportImporter(list)}
+	for _, lp := range list {
+		l.byPath[lp.ImportPath] = lp
+		if lp.Module != nil {
+			l.moduleOf[lp.ImportPath] = lp.Module.Path
+			l.versionOf[lp.Module.Path] = lp.Module.version()
+		}
+	}
+	return l
 }
 
 // usesFrom type-checks the plugin's packages from a listing of them and
 // records what they use of the modules in differ, at the versions the
 // listing has. It reports false when a package does not load or
 // type-check there.
-func usesFrom(o Options, p Plugin, differ map[string]string, list []*listedPackage, imp types.Importer) (*pluginUse, bool) {
+func usesFrom(o Options, p Plugin, differ map[string]string, l *listing) (*pluginUse, bool) {
 	u := &pluginUse{plugin: p, apis: map[string]*apiUse{}}
-	moduleOf := map[string]string{}
-	versionOf := map[string]string{}
-	for _, lp := range list {
-		if lp.Module != nil {
-			moduleOf[lp.ImportPath] = lp.Module.Path
-			versionOf[lp.Module.Path] = lp.Module.version()
-		}
-	}
 	// An API package is one of a module whose version the composition
 	// changes, seen from the listing.
 	apiModule := func(pkgPath string) string {
-		m := moduleOf[pkgPath]
-		if _, ok := differ[m]; !ok || versionOf[m] == "" || versionOf[m] == o.Selected[m] {
+		m := l.moduleOf[pkgPath]
+		if _, ok := differ[m]; !ok || l.versionOf[m] == "" || l.versionOf[m] == o.Selected[m] {
 			return ""
 		}
 		return m
 	}
-	mine := map[string]bool{}
 	for _, path := range p.Packages {
-		mine[path] = true
-	}
-	for _, lp := range list {
-		if !mine[lp.ImportPath] {
-			continue
-		}
-		if lp.Error != nil {
+		lp := l.byPath[path]
+		if lp == nil || lp.Error != nil {
 			return nil, false
 		}
-		fset, files, info, err := typeCheck(lp, imp)
+		fset, files, info, err := typeCheck(lp, l.imp)
 		if err != nil {
 			return nil, false
 		}
@@ -125,11 +132,11 @@ func usesFrom(o Options, p Plugin, differ map[string]string, list []*listedPacka
 			}
 			a := u.apis[pkgPath]
 			if a == nil {
-				old, err := imp.Import(pkgPath)
+				old, err := l.imp.Import(pkgPath)
 				if err != nil {
 					return nil, false
 				}
-				a = &apiUse{module: m, required: versionOf[m], old: old, uses: map[string]position{}}
+				a = &apiUse{module: m, required: l.versionOf[m], old: old, uses: map[string]position{}}
 				u.apis[pkgPath] = a
 			}
 			return a, true
