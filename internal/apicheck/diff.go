@@ -44,19 +44,11 @@ func (u *pluginUse) findings(o Options, selected map[string]*types.Package, cach
 	var out []Finding
 	for path, a := range u.apis {
 		sel := o.Selected[a.module]
-		newPkg, listed := selected[path]
+		newPkg := selected[path]
+		if newPkg == nil {
+			continue
+		}
 		base := Finding{Plugin: u.plugin.Module, Module: a.module, Required: a.required, Selected: sel}
-		if listed && newPkg == nil {
-			if pos, ok := firstUse(a, ""); ok {
-				f := base
-				f.Use, f.Pos, f.Change = "package "+path, pos.String(), "the package was removed"
-				out = append(out, f)
-			}
-			continue
-		}
-		if !listed {
-			continue
-		}
 		key := path + "@" + a.required + "→" + sel
 		changes, ok := cache[key]
 		if !ok {
@@ -88,12 +80,12 @@ func (u *pluginUse) findings(o Options, selected map[string]*types.Package, cach
 const notComparable = "old is comparable, new is not"
 
 // firstUse returns the first use of subject or of anything inside it
-// (a method or field of a type); "" matches every use.
+// (a method or field of a type).
 func firstUse(a *apiUse, subject string) (position, bool) {
 	var first position
 	found := false
 	for key, pos := range a.uses {
-		if subject == "" || key == subject || strings.HasPrefix(key, subject+".") {
+		if key == subject || strings.HasPrefix(key, subject+".") {
 			if !found || pos.before(first) {
 				first, found = pos, true
 			}

@@ -256,8 +256,8 @@ func typeCheck(lp *listedPackage, imp types.Importer) (*token.FileSet, []*ast.Fi
 
 // loadSelected lists, in the composition, every API package that a
 // plugin uses, and imports each at its selected version. A package that
-// the selected version no longer has maps to nil; one that cannot be
-// loaded for another reason is left out, for go build to report.
+// cannot be loaded is left out: a plugin that imports a package the
+// selected version no longer has does not resolve, and says so.
 func loadSelected(ctx context.Context, o Options, checked []*pluginUse) (map[string]*types.Package, error) {
 	seen := map[string]bool{}
 	var pkgs []string
@@ -279,13 +279,7 @@ func loadSelected(ctx context.Context, o Options, checked []*pluginUse) (map[str
 		if !seen[lp.ImportPath] {
 			continue
 		}
-		if lp.Error != nil {
-			if strings.Contains(lp.Error.Err, "does not contain package") || strings.Contains(lp.Error.Err, "no required module provides package") {
-				out[lp.ImportPath] = nil
-			}
-			continue
-		}
-		if lp.Module == nil || lp.Module.Version != o.Selected[lp.Module.Path] {
+		if lp.Error != nil || lp.Module == nil || lp.Module.Version != o.Selected[lp.Module.Path] {
 			continue
 		}
 		if pkg, err := imp.Import(lp.ImportPath); err == nil {
