@@ -46,6 +46,9 @@ func (s *Session) checkAPIs(ctx context.Context) error {
 	}
 	findings, err = apicheck.Check(ctx, o)
 	if err != nil {
+		if ctx.Err() != nil {
+			return ctx.Err() // interrupted: nothing to warn about
+		}
 		// Only a diagnosis is lost: go build still compiles every plugin.
 		s.opts.Steps.Warn(fmt.Sprintf("checking the plugins' APIs: %v", err))
 		return nil
