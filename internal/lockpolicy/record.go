@@ -76,6 +76,11 @@ func (st *Policy) Record(comp *compose.Composition, sums []string) error {
 	return nil
 }
 
+// Changed says the resolution differs from weld.lock, or that there is
+// no lock file to compare it with: what depends on the resolution alone,
+// such as the plugins' API check, has to be worked out again.
+func (st *Policy) Changed() bool { return st.File == "" || st.dirty }
+
 // moduleChanges lists "path old → new" for every module whose version
 // differs between two locks, including modules added or dropped.
 func moduleChanges(old, new *lock.Lock) []string {

@@ -23,6 +23,8 @@ const recordMagic = "weld-record sha256:"
 const (
 	Compositions = "comp"
 	VerifiedDirs = "moddirs"
+	// APIChecks are the plugins' API checks, by lock (internal/apicheck).
+	APIChecks = "apicheck"
 )
 
 // LoadRecord returns the record stored under key in area. A missing

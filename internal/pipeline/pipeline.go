@@ -13,6 +13,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/weldgo/weld/internal/apicheck"
 	"github.com/weldgo/weld/internal/atomicfile"
 	"github.com/weldgo/weld/internal/build"
 	"github.com/weldgo/weld/internal/compose"
@@ -37,6 +38,9 @@ type Options struct {
 	Targets []target.Target
 	// AllowAppUpgrade lets plugins raise the app's version.
 	AllowAppUpgrade bool
+	// AllowIncompatible turns the plugins' incompatible API uses into
+	// warnings (internal/apicheck).
+	AllowIncompatible bool
 	// KeepWork leaves the work directory in place and reports it.
 	KeepWork bool
 	Steps    *progress.Steps
@@ -84,13 +88,16 @@ type Session struct {
 	// Comp is the resolved composition; nil until something needs it.
 	Comp *compose.Composition
 	// Lock records Comp; it is what weld.lock holds after Open.
-	Lock    *lock.Lock
-	WorkDir string
-	opts    Options
-	policy  *lockpolicy.Policy
-	tools   *toolchain.Resolver
-	cache   *outcache.Store
-	report  *outcache.Reporter
+	Lock *lock.Lock
+	// APIFindings are the incompatible API uses of the plugins, when the
+	// resolution checked them (internal/apicheck).
+	APIFindings []apicheck.Finding
+	WorkDir     string
+	opts        Options
+	policy      *lockpolicy.Policy
+	tools       *toolchain.Resolver
+	cache       *outcache.Store
+	report      *outcache.Reporter
 	// outputs serves binaries from the cache and stores fresh ones.
 	outputs *build.Cached
 	// licenses are the modules' detected licenses, by path@version.
@@ -180,7 +187,7 @@ func (s *Session) resolve(ctx context.Context) error {
 	for _, l := range comp.Lifts {
 		o.Steps.Warn(fmt.Sprintf("%s lifts %s from %s to %s (see: weld why %s)", textlimit.Join(l.By, ", ", compose.MaxListed), l.Path, l.From, l.To, l.Path))
 	}
-	return nil
+	return s.checkAPIs(ctx)
 }
 
 // commitLock writes weld.lock, once, with the sysroots pinned so far.
