@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -14,6 +15,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/weldgo/weld/internal/cli"
 )
 
 // imageOut is what weld image printed on stdout.
@@ -241,9 +244,15 @@ func TestImageImgserver(t *testing.T) {
 			// weld verify reads every platform image from the registry
 			// and checks its program against weld.lock and the build's
 			// provenance.
-			verified := weldRun(t, "verify", "-f", manifest, "--provenance", filepath.Join(dist, "imgserver.intoto.json"), repo+":1.0.0")
-			if !strings.HasPrefix(verified, "ok "+repo+":1.0.0: ") || strings.Count(verified, "(sha256 against ") != len(first.images) {
-				t.Errorf("weld verify of the pushed index printed %q, want ok and each of its %d platform images checked", verified, len(first.images))
+			// With the key, it checks the index's cosign signature too.
+			verified := weldRun(t, "verify", "-f", manifest, "--key", key+".pub", "--provenance", filepath.Join(dist, "imgserver.intoto.json"), repo+":1.0.0")
+			if !strings.HasPrefix(verified, "ok "+repo+":1.0.0: signed by "+key+".pub, ") || strings.Count(verified, "(sha256 against ") != len(first.images) {
+				t.Errorf("weld verify of the pushed index printed %q, want ok, signed, and each of its %d platform images checked", verified, len(first.images))
+			}
+			var stdout, stderr bytes.Buffer
+			if code := cli.Main([]string{"verify", "-f", manifest, "--key", filepath.Join(work, "other.pub"), "--provenance", filepath.Join(dist, "imgserver.intoto.json"), repo + ":1.0.0"}, &stdout, &stderr); code == 0 ||
+				!strings.Contains(stdout.String(), "its signature does not verify with "+filepath.Join(work, "other.pub")) {
+				t.Errorf("weld verify with another key: exit %d, printed %q; want a failed signature", code, stdout.String())
 			}
 		})
 	})

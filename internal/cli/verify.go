@@ -72,6 +72,7 @@ that does not; the exit status is 1 when any artifact differs.`,
 				continue
 			}
 			o := verify.Options{Spec: sp, Lock: l, LockFile: lockFile, Provenance: provenance}
+			sig.imageOptions(&o)
 			if rebuild {
 				o.Rebuild = func(artifact, program string) ([]string, error) {
 					return rebuildCheck(cmd.Context(), artifact, program, sp, steps, cmd.ErrOrStderr())

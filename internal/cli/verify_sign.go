@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/weldgo/weld/internal/sign"
+	"github.com/weldgo/weld/internal/verify"
 )
 
 // signatureCheck is weld verify's --key and --bundle: each artifact's
@@ -41,8 +42,8 @@ func (c *signatureCheck) load(artifacts int) error {
 
 // check verifies artifact's signature; checked is what to report as done.
 func (c *signatureCheck) check(artifact string) (checked []string, err error) {
-	if c.pub == nil {
-		return nil, nil
+	if c.pub == nil || verify.IsImage(artifact) {
+		return nil, nil // an image's signature is checked with the image (imageOptions)
 	}
 	if err := sign.VerifyFile(artifact, c.bundle, c.pub, c.keyFile); err != nil {
 		c.failed++
@@ -59,4 +60,12 @@ func (c *signatureCheck) failure(others int) error {
 		msg += fmt.Sprintf(", and %s from weld.lock or the provenance", plural(others, "differs", "differ"))
 	}
 	return errors.New(msg)
+}
+
+// imageOptions passes the key to weld verify's image checks: an image is
+// signed in cosign's form, not with a bundle beside it.
+func (c *signatureCheck) imageOptions(o *verify.Options) {
+	if c.pub != nil {
+		o.PublicKey, o.KeyName = c.pub, c.keyFile
+	}
 }

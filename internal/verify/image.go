@@ -62,6 +62,14 @@ func imageArtifact(src string, o Options) (*Result, error) {
 	defer os.RemoveAll(tmp)
 	binPath := image.Settings(o.Spec).Path
 	r := &Result{Artifact: src}
+	if o.PublicKey != nil {
+		diffs, err := imageSignatures(src, o.PublicKey, o.KeyName)
+		if err != nil {
+			return nil, fmt.Errorf("checking the signatures of %s: %w", src, err)
+		}
+		r.Differences = append(r.Differences, diffs...)
+		r.Checked = append(r.Checked, "signed by "+o.KeyName)
+	}
 	for _, pi := range imgs {
 		// Under its own name, as a rebuild names it.
 		dir := filepath.Join(tmp, strings.ReplaceAll(pi.platform, "/", "_"))

@@ -7,6 +7,7 @@
 package verify
 
 import (
+	"crypto"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -31,6 +32,11 @@ type Options struct {
 	// Provenance is the build's provenance; when empty, it is looked for
 	// beside the artifact (and one directory up, for a binary).
 	Provenance string
+	// PublicKey, when set, must have signed an image (its cosign
+	// signature); KeyName names it in messages. Files' Sigstore bundles
+	// are checked by the caller (internal/sign).
+	PublicKey crypto.PublicKey
+	KeyName   string
 	// Rebuild, when set, builds the artifact again and returns how the
 	// rebuild differs from it; program is the Go program the artifact
 	// holds (the artifact itself for a binary), while it exists.
