@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/weldgo/weld/internal/atomicfile"
+	"github.com/weldgo/weld/internal/progress"
 )
 
 // An area of weld's cache: a directory whose children are its entries.
@@ -220,18 +221,7 @@ func ParseSize(s string) (int64, error) {
 }
 
 // FormatSize renders a byte count for people.
-func FormatSize(n int64) string {
-	const unit = 1024
-	if n < unit {
-		return fmt.Sprintf("%d B", n)
-	}
-	div, exp := int64(unit), 0
-	for m := n / unit; m >= unit; m /= unit {
-		div *= unit
-		exp++
-	}
-	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGT"[exp])
-}
+func FormatSize(n int64) string { return progress.FormatBytes(n) }
 
 // DefaultMaxSize is the size weld keeps its cache under when
 // WELD_CACHE_MAX_SIZE does not say otherwise.

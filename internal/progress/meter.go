@@ -114,17 +114,18 @@ func (m *Meter) run() {
 
 // Line is the meter's text after n bytes in elapsed time.
 func (m *Meter) Line(n int64, elapsed time.Duration) string {
-	line := m.label + "  " + formatBytes(n)
+	line := m.label + "  " + FormatBytes(n)
 	if m.total > 0 {
-		line += fmt.Sprintf(" of %s (%d%%)", formatBytes(m.total), n*100/m.total)
+		line += fmt.Sprintf(" of %s (%d%%)", FormatBytes(m.total), n*100/m.total)
 	}
 	if s := elapsed.Seconds(); s > 0 {
-		line += fmt.Sprintf("  %s/s", formatBytes(int64(float64(n)/s)))
+		line += fmt.Sprintf("  %s/s", FormatBytes(int64(float64(n)/s)))
 	}
 	return line
 }
 
-func formatBytes(n int64) string {
+// FormatBytes renders a byte count for people: 512 B, 3.2 MiB.
+func FormatBytes(n int64) string {
 	const unit = 1024
 	if n < unit {
 		return fmt.Sprintf("%d B", n)
