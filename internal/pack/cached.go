@@ -33,10 +33,22 @@ func (c *Cached) Pack(ctx context.Context, b build.Binary) ([]string, error) {
 	}
 	out := w.Spec.Outputs
 	deb := ""
-	if out.Deb != nil {
-		deb = fmt.Sprintf("%q %q %q %q %q", out.Deb.Package, out.Deb.Maintainer, out.Deb.Description, out.Deb.Homepage, out.Deb.Section)
+	if out.Deb != nil && b.Target.OS == "linux" {
+		version, err := debVersion(w.Spec.Version)
+		if err != nil {
+			return nil, err
+		}
+		// The package's own files (the copyright file, the manifest's
+		// files and unit) are part of the key: editing one makes a new
+		// package.
+		content, err := w.debContent(b, version)
+		if err != nil {
+			return nil, fmt.Errorf("packaging %s as .deb: %w", b.Target, err)
+		}
+		deb = fmt.Sprintf("%q %q %q %q %q %s", out.Deb.Package, out.Deb.Maintainer, out.Deb.Description, out.Deb.Homepage,
+			out.Deb.Section, content.digest())
 	}
-	key := outcache.Key("weld packages v1", b.Key, fmt.Sprint(out.Archive), deb,
+	key := outcache.Key("weld packages v2", b.Key, fmt.Sprint(out.Archive), deb,
 		w.Spec.Version, w.MTime.String(), w.Tools.Fingerprint(ctx, b.Target, nil))
 	what := "the packages of " + b.Target.String()
 	if paths, ok := c.fromCache(ctx, key, what); ok {
