@@ -119,11 +119,11 @@ func (s Setup) accounts() string {
 	g := shellQuote(group)
 	var b strings.Builder
 	b.WriteString("if [ \"$1\" = \"configure\" ]; then\n")
-	fmt.Fprintf(&b, "\tif ! getent group %s >/dev/null; then\n\t\taddgroup --system %s >/dev/null\n\tfi\n", g, g)
+	fmt.Fprintf(&b, "\tif ! getent group %s >/dev/null; then\n\t\taddgroup --system --quiet %s >/dev/null\n\tfi\n", g, g)
 	if s.User != "" {
 		u := shellQuote(s.User)
 		fmt.Fprintf(&b, "\tif ! getent passwd %s >/dev/null; then\n", u)
-		fmt.Fprintf(&b, "\t\tadduser --system --ingroup %s --home /nonexistent --no-create-home --shell /usr/sbin/nologin %s >/dev/null\n\tfi\n", g, u)
+		fmt.Fprintf(&b, "\t\tadduser --system --quiet --ingroup %s --home /nonexistent --no-create-home --shell /usr/sbin/nologin %s >/dev/null\n\tfi\n", g, u)
 	}
 	b.WriteString("fi\n\n")
 	return b.String()

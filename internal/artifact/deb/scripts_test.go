@@ -63,8 +63,8 @@ func TestSetupScripts(t *testing.T) {
 	// Without systemd's helpers (a container, a chroot) every script
 	// succeeds; the user and its group are created, and never removed.
 	log := runScript(t, postinst, false, false, "configure")
-	want := "getent group weld-demo\naddgroup --system weld-demo\ngetent passwd weld-demo\n" +
-		"adduser --system --ingroup weld-demo --home /nonexistent --no-create-home --shell /usr/sbin/nologin weld-demo\n"
+	want := "getent group weld-demo\naddgroup --system --quiet weld-demo\ngetent passwd weld-demo\n" +
+		"adduser --system --quiet --ingroup weld-demo --home /nonexistent --no-create-home --shell /usr/sbin/nologin weld-demo\n"
 	if !strings.HasPrefix(log, want) {
 		t.Errorf("postinst configure ran:\n%s\nwant first:\n%s", log, want)
 	}
@@ -104,7 +104,7 @@ func TestSetupCheck(t *testing.T) {
 	if p, r, o := (Setup{}).Scripts(); p+r+o != "" {
 		t.Errorf("an empty Setup has scripts %q %q %q", p, r, o)
 	}
-	if p, r, o := (Setup{Group: "weld"}).Scripts(); !strings.Contains(p, "addgroup --system 'weld'") || strings.Contains(p, "adduser") || r+o != "" {
+	if p, r, o := (Setup{Group: "weld"}).Scripts(); !strings.Contains(p, "addgroup --system --quiet 'weld'") || strings.Contains(p, "adduser") || r+o != "" {
 		t.Errorf("a group alone: %q %q %q", p, r, o)
 	}
 }
