@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"path/filepath"
 
+	"github.com/weldgo/weld/internal/artifact/deb"
 	"github.com/weldgo/weld/internal/build"
 	"github.com/weldgo/weld/internal/outcache"
 	"github.com/weldgo/weld/internal/progress"
@@ -32,9 +33,9 @@ func (c *Cached) Pack(ctx context.Context, b build.Binary) ([]string, error) {
 		return w.Pack(ctx, b)
 	}
 	out := w.Spec.Outputs
-	deb := ""
+	debKey := ""
 	if out.Deb != nil && b.Target.OS == "linux" {
-		version, err := debVersion(w.Spec.Version)
+		version, err := deb.VersionFromGo(w.Spec.Version)
 		if err != nil {
 			return nil, err
 		}
@@ -45,10 +46,10 @@ func (c *Cached) Pack(ctx context.Context, b build.Binary) ([]string, error) {
 		if err != nil {
 			return nil, fmt.Errorf("packaging %s as .deb: %w", b.Target, err)
 		}
-		deb = fmt.Sprintf("%q %q %q %q %q %s", out.Deb.Package, out.Deb.Maintainer, out.Deb.Description, out.Deb.Homepage,
+		debKey = fmt.Sprintf("%q %q %q %q %q %s", out.Deb.Package, out.Deb.Maintainer, out.Deb.Description, out.Deb.Homepage,
 			out.Deb.Section, content.digest())
 	}
-	key := outcache.Key("weld packages v2", b.Key, fmt.Sprint(out.Archive), deb,
+	key := outcache.Key("weld packages v2", b.Key, fmt.Sprint(out.Archive), debKey,
 		w.Spec.Version, w.MTime.String(), w.Tools.Fingerprint(ctx, b.Target, nil))
 	what := "the packages of " + b.Target.String()
 	if paths, ok := c.fromCache(ctx, key, what); ok {

@@ -16,6 +16,7 @@ import (
 	"github.com/weldgo/weld/internal/artifact/deb"
 	"github.com/weldgo/weld/internal/attest"
 	"github.com/weldgo/weld/internal/build"
+	"github.com/weldgo/weld/internal/spec"
 	"github.com/weldgo/weld/internal/target"
 )
 
@@ -42,7 +43,7 @@ func (w *Writer) debPackage(ctx context.Context, a build.Binary, mtime time.Time
 	if err != nil {
 		return deb.Package{}, err
 	}
-	version, err := debVersion(sp.Version)
+	version, err := deb.VersionFromGo(sp.Version)
 	if err != nil {
 		return deb.Package{}, err
 	}
@@ -140,7 +141,34 @@ func (c debContent) digest() string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
-func debVersion(v string) (string, error) { return deb.VersionFromGo(v) }
+// DebInputs names the content of the files the manifest's .deb installs
+// from this machine (files: and the systemd unit), for the cache keys of
+// what describes a package, such as its SBOM: editing one of them changes
+// the package's bytes while the binary and the manifest stay the same.
+func DebInputs(sp *spec.Spec) string {
+	d := sp.Outputs.Deb
+	if d == nil {
+		return ""
+	}
+	h := sha256.New()
+	srcs := []string{d.Unit}
+	for _, f := range d.Files {
+		srcs = append(srcs, f.Src)
+	}
+	for _, src := range srcs {
+		if src == "" {
+			continue
+		}
+		data, err := os.ReadFile(src)
+		if err != nil {
+			fmt.Fprintf(h, "%q: %v\n", src, err)
+			continue
+		}
+		fmt.Fprintf(h, "%q %d\n", src, len(data))
+		h.Write(data)
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
 
 // moduleLicenses reads a module's license files once per Writer: every
 // target's package names the same modules.
