@@ -70,9 +70,9 @@ func (s *Spec) DebPackageName() string {
 	return s.Name
 }
 
-// DebReserved are the install paths weld itself writes in the .deb of
+// debReserved are the install paths weld itself writes in the .deb of
 // package pkg with binary name: a files: entry may not take them.
-func DebReserved(name, pkg string) map[string]string {
+func debReserved(name, pkg string) map[string]string {
 	doc := "/usr/share/doc/" + pkg + "/"
 	return map[string]string{
 		"/usr/bin/" + name:                            "the binary",
@@ -89,7 +89,7 @@ func DebReserved(name, pkg string) map[string]string {
 // files that exist, install paths that are absolute, clean, unique and
 // not weld's own, and user and group names adduser accepts.
 func (s *Spec) checkDebInstall(d *DebOutput) error {
-	reserved := DebReserved(s.Name, s.DebPackageName())
+	reserved := debReserved(s.Name, s.DebPackageName())
 	seen := map[string]Pos{}
 	for _, f := range d.Files {
 		if msg := checkDebSource(f.Src); msg != "" {
