@@ -195,15 +195,18 @@ func TestImageImgserver(t *testing.T) {
 			requireTool(t, "docker-registry")
 			addr := startRegistry(t)
 			repo := addr + "/weld/imgserver"
-			pushed := weldImage(t, "-f", manifest, "--locked", "-o", dist, "--push", repo)
+			key := filepath.Join(work, "weld")
+			weldRun(t, "keygen", "--output-key-prefix", key)
+			pushed := weldImage(t, "-f", manifest, "--locked", "-o", dist, "--push", repo, "--sign-key", key+".key")
 			if want := "pushed " + repo + "@" + first.index; strings.Join(pushed.wrote, "\n") != want {
 				t.Errorf("weld printed %q, want %q", pushed.wrote, want)
 			}
-			// The registry serves the SBOM of each platform image and the
-			// index's attestation, under cosign's tags.
-			wantTags := []string{"sha256-" + strings.TrimPrefix(first.index, "sha256:") + ".att"}
+			// The registry serves the SBOM and the signature of each
+			// platform image, and the index's attestation and signature,
+			// under cosign's tags.
+			wantTags := []string{"sha256-" + strings.TrimPrefix(first.index, "sha256:") + ".att", "sha256-" + strings.TrimPrefix(first.index, "sha256:") + ".sig"}
 			for _, d := range first.images {
-				wantTags = append(wantTags, "sha256-"+strings.TrimPrefix(d, "sha256:")+".sbom")
+				wantTags = append(wantTags, "sha256-"+strings.TrimPrefix(d, "sha256:")+".sbom", "sha256-"+strings.TrimPrefix(d, "sha256:")+".sig")
 			}
 			sort.Strings(wantTags)
 			got := append([]string(nil), pushed.attached...)
@@ -213,10 +216,12 @@ func TestImageImgserver(t *testing.T) {
 			}
 			for _, tag := range wantTags {
 				raw := output(t, "skopeo", "inspect", "--tls-verify=false", "--raw", "docker://"+repo+":"+tag)
-				if !strings.Contains(raw, "text/spdx+json") && !strings.Contains(raw, "application/vnd.dsse.envelope.v1+json") {
-					t.Errorf("%s: not an SBOM or attestation:\n%s", tag, raw)
+				if !strings.Contains(raw, "text/spdx+json") && !strings.Contains(raw, "application/vnd.dsse.envelope.v1+json") &&
+					!strings.Contains(raw, "application/vnd.dev.cosign.simplesigning.v1+json") {
+					t.Errorf("%s: not an SBOM, attestation or signature:\n%s", tag, raw)
 				}
 			}
+			checkCosignSignatures(t, repo, first, key+".pub", filepath.Join(work, "other"))
 			for _, tag := range []string{"latest", "1.0.0"} {
 				raw := output(t, "skopeo", "inspect", "--tls-verify=false", "--raw", "docker://"+repo+":"+tag)
 				if got := sha(raw); got != first.index {

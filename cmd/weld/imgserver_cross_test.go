@@ -147,6 +147,33 @@ func TestImgserverEverywhere(t *testing.T) {
 		if !found {
 			t.Errorf("the arm64 .deb's SBOM lists no libcairo2: %+v", comps)
 		}
+
+		// The host target's libcairo2 is pinned with dpkg's version and
+		// the sha256 of the file the binary loads, and its .deb's SBOM
+		// shows the same.
+		pin := libraryPin(t, l, "linux/amd64", "libcairo.so.2")
+		dpkg := strings.Fields(run(t, "dpkg-query", "-W", "-f=${Package} ${Version} ${Architecture}", "libcairo2:amd64"))
+		libdir := strings.TrimSpace(run(t, "pkg-config", "--variable=libdir", "cairo"))
+		sum := fileSum(t, filepath.Join(libdir, "libcairo.so.2"))
+		if got, want := []string{pin.Package, pin.Version, pin.Arch, pin.SHA256}, append(dpkg, sum); strings.Join(got, " ") != strings.Join(want, " ") {
+			t.Errorf("weld.lock pins the host's libcairo.so.2 as %q; dpkg-query and sha256sum say %q", got, want)
+		}
+		comps, err = readSBOM(artifact("imgserver_1.0.0_amd64.deb.spdx.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		found = false
+		for _, c := range comps {
+			if c.Name == "libcairo2" {
+				found = true
+				if c.Version != pin.Version || c.SHA256 != pin.SHA256 || c.Purl != "pkg:deb/debian/libcairo2@"+pin.Version+"?arch=amd64" {
+					t.Errorf("the amd64 .deb's SBOM has libcairo2 %+v; weld.lock pins %+v", c, pin)
+				}
+			}
+		}
+		if !found {
+			t.Errorf("the amd64 .deb's SBOM lists no libcairo2: %+v", comps)
+		}
 	})
 
 	t.Run("reproducible", func(t *testing.T) {
@@ -181,6 +208,18 @@ func checkDebianTools(t *testing.T, deb string) {
 	if conf := run(t, "dpkg-deb", "--field", deb, "Depends"); !strings.Contains(conf, "adduser") {
 		t.Errorf("%s: the postinst creates the user imgserver but Depends lacks adduser: %s", filepath.Base(deb), conf)
 	}
+}
+
+// libraryPin returns the pin of a library file of a target in l.
+func libraryPin(t *testing.T, l *lock.Lock, target, file string) lock.Library {
+	t.Helper()
+	for _, p := range l.LibrariesFor(target) {
+		if p.File == file {
+			return p
+		}
+	}
+	t.Fatalf("weld.lock pins no %s for %s", file, target)
+	return lock.Library{}
 }
 
 // lockedSysroot assembles the sysroot the example's lock pins for the target name.

@@ -63,6 +63,7 @@ func TestScripts(t *testing.T) {
 			"formatonelock": cmdFormatOneLock,
 			"sbom":          cmdSBOM,
 			"cosign":        cmdCosign,
+			"jsonlines":     cmdJSONLines,
 		},
 		Condition: func(cond string) (bool, error) {
 			if tool, ok := strings.CutPrefix(cond, "tool:"); ok {

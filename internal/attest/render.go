@@ -6,12 +6,16 @@ import (
 	"encoding/hex"
 	"fmt"
 	"regexp"
+	"sort"
+	"strings"
 	"time"
 
 	cdx "github.com/CycloneDX/cyclonedx-go"
 	spdxjson "github.com/spdx/tools-golang/json"
 	"github.com/spdx/tools-golang/spdx/v2/common"
 	spdx "github.com/spdx/tools-golang/spdx/v2/v2_3"
+
+	"github.com/weldgo/weld/internal/debcopyright"
 )
 
 // Render writes the SBOM in format (SPDX or CycloneDX) as JSON. The bytes
@@ -112,6 +116,7 @@ func (s *SBOM) spdx() ([]byte, error) {
 		}
 		return common.MakeDocElementID("", string(spdxID(ref)))
 	}
+	doc.OtherLicenses = licenseRefs(s.Components)
 	doc.Relationships = append(doc.Relationships, &spdx.Relationship{
 		RefA: common.MakeDocElementID("", "DOCUMENT"), RefB: id("artifact"), Relationship: "DESCRIBES"})
 	for _, r := range s.Relations {
@@ -188,4 +193,27 @@ func (s *SBOM) cyclonedx() ([]byte, error) {
 		return nil, fmt.Errorf("writing CycloneDX: %w", err)
 	}
 	return buf.Bytes(), nil
+}
+
+var licenseRef = regexp.MustCompile(`LicenseRef-[A-Za-z0-9.-]+`)
+
+// licenseRefs declares every LicenseRef the components' licenses use, as
+// SPDX requires: the licenses Debian copyright files name by a short
+// name with no SPDX identifier (debcopyright.RefPrefix).
+func licenseRefs(comps []Component) []*spdx.OtherLicense {
+	seen := map[string]bool{}
+	var out []*spdx.OtherLicense
+	for _, c := range comps {
+		for _, id := range licenseRef.FindAllString(c.License, -1) {
+			if seen[id] {
+				continue
+			}
+			seen[id] = true
+			name := strings.TrimPrefix(id, debcopyright.RefPrefix)
+			out = append(out, &spdx.OtherLicense{LicenseIdentifier: id, LicenseName: name,
+				ExtractedText: fmt.Sprintf("The license a Debian copyright file (usr/share/doc/PACKAGE/copyright) names %q, which has no SPDX identifier; its text is in that file.", name)})
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].LicenseIdentifier < out[j].LicenseIdentifier })
+	return out
 }

@@ -215,10 +215,16 @@ func New(in Input) (*SBOM, error) {
 			role = RoleDLL
 		}
 		comp := Component{Ref: ref, Role: role, Name: l.File, SHA256: l.SHA256, License: l.License}
+		if l.SHA256 != "" {
+			comp.Comment = "the file's sha256, as weld.lock pins it"
+		}
 		if l.Package != "" {
 			comp.Name, comp.Version = l.Package, l.Version
 			comp.Purl = debPurl(l.Package, l.Version, l.Arch)
 			comp.Comment = "provides " + l.File
+			if l.SHA256 != "" {
+				comp.Comment += " (sha256 " + l.SHA256 + ", as weld.lock pins it)"
+			}
 			if l.DebSHA256 != "" {
 				comp.SHA256 = l.DebSHA256
 				comp.Comment += "; the checksum is the .deb's, as weld.lock pins it"

@@ -51,8 +51,13 @@ func input() Input {
 		Tool: "weld (devel)", Licenses: map[string]string{"github.com/Example/Plug@v1.2.0": "MIT"},
 		Libraries: []Library{
 			{File: "libcairo.so.2", SHA256: zeroHex, Package: "libcairo2", Version: "1.16.0-7", Arch: "arm64", DebSHA256: oneHex},
-			{File: "libc.so.6", Package: "libc6", Version: "2.36-9+deb12u13", Arch: "arm64"},
+			{File: "libc.so.6", Package: "libc6", Version: "2.36-9+deb12u13", Arch: "arm64", License: "LGPL-2.1-or-later AND LicenseRef-Debian-public-domain"},
 			{File: "libgcc_s_seh-1.dll", SHA256: zeroHex, DLL: true},
+			// A host library: the file's sha256, dpkg's version.
+			{File: "libz.so.1", SHA256: oneHex, Package: "zlib1g", Version: "1:1.2.13.dfsg-1", Arch: "amd64", License: "Zlib"},
+			// A DLL of a mingw package.
+			{File: "zlib1.dll", SHA256: zeroHex, Package: "libz-mingw-w64", Version: "1.2.13+dfsg-1", Arch: "all", DLL: true,
+				License: "LicenseRef-Debian-GPL-2-or-later-with-exception AND Zlib"},
 		}}
 }
 
@@ -78,8 +83,10 @@ func TestSBOMContent(t *testing.T) {
 		{"toolchain:go", RoleToolchain, "go1.26.8", "pkg:golang/std@go1.26.8", "", "BSD-3-Clause"},
 		// A pinned .deb: its purl, and the .deb's checksum from the lock.
 		{"deb:libcairo2", RoleLibrary, "1.16.0-7", "pkg:deb/debian/libcairo2@1.16.0-7?arch=arm64", oneHex, ""},
-		{"deb:libc6", RoleLibrary, "2.36-9+deb12u13", "pkg:deb/debian/libc6@2.36-9+deb12u13?arch=arm64", "", ""},
+		{"deb:libc6", RoleLibrary, "2.36-9+deb12u13", "pkg:deb/debian/libc6@2.36-9+deb12u13?arch=arm64", "", "LGPL-2.1-or-later AND LicenseRef-Debian-public-domain"},
 		{"library:libgcc_s_seh-1.dll", RoleDLL, "", "", zeroHex, ""},
+		{"deb:zlib1g", RoleLibrary, "1:1.2.13.dfsg-1", "pkg:deb/debian/zlib1g@1:1.2.13.dfsg-1?arch=amd64", oneHex, "Zlib"},
+		{"deb:libz-mingw-w64", RoleDLL, "1.2.13+dfsg-1", "pkg:deb/debian/libz-mingw-w64@1.2.13+dfsg-1?arch=all", zeroHex, "LicenseRef-Debian-GPL-2-or-later-with-exception AND Zlib"},
 	}
 	for _, c := range checks {
 		got, ok := byRef[c.ref]
@@ -101,6 +108,8 @@ func TestSBOMContent(t *testing.T) {
 		{"artifact", Contains, "module:golang.org/x/text"},
 		{"artifact", DependsOn, "deb:libcairo2"},
 		{"artifact", Contains, "library:libgcc_s_seh-1.dll"},
+		{"artifact", Contains, "deb:libz-mingw-w64"},
+		{"artifact", DependsOn, "deb:zlib1g"},
 	} {
 		if !rels[r] {
 			t.Errorf("no relationship %v", r)
@@ -135,7 +144,13 @@ func TestSBOMDocuments(t *testing.T) {
 			if err := validate(a); err != nil {
 				t.Error(err)
 			}
-			for _, want := range []string{"pkg:deb/debian/libcairo2@1.16.0-7?arch=arm64", "pkg:golang/github.com/Example/Plug@v1.2.0", "1980-01-01T00:00:00Z"} {
+			wants := []string{"pkg:deb/debian/libcairo2@1.16.0-7?arch=arm64", "pkg:golang/github.com/Example/Plug@v1.2.0", "1980-01-01T00:00:00Z",
+				"LGPL-2.1-or-later AND LicenseRef-Debian-public-domain"}
+			if format == SPDX {
+				// Every LicenseRef is declared.
+				wants = append(wants, `"licenseId": "LicenseRef-Debian-GPL-2-or-later-with-exception"`, `"licenseId": "LicenseRef-Debian-public-domain"`)
+			}
+			for _, want := range wants {
 				if !bytes.Contains(a, []byte(want)) {
 					t.Errorf("%s lacks %q", format, want)
 				}

@@ -29,7 +29,7 @@ var keyEnv = []string{
 // are not in it: they are checked against the fingerprint the entry
 // records (see Cached.Lookup).
 func OutputKey(l *lock.Lock, goVersion string, sp *spec.Spec, getenv func(string) string, t target.Target) string {
-	parts := []string{"weld output v1", outcache.WeldIdentity(), goVersion, string(l.Format()), t.String(),
+	parts := []string{"weld output v1", outcache.WeldIdentity(), goVersion, string(l.KeyFormat()), t.String(),
 		sp.Name, strings.Join(sp.Build.Tags, ","), sp.Build.Ldflags, strings.Join(sp.Build.Env, "\x00"), string(sp.Build.Cgo)}
 	for _, k := range keyEnv {
 		parts = append(parts, k+"="+getenv(k))
@@ -80,7 +80,7 @@ func (c *Cached) Lookup(ctx context.Context, t target.Target) (Binary, bool) {
 		return bin, false
 	}
 	bin.Cgo, bin.CLibs = meta.Fingerprint != "", meta.PkgConfig
-	c.Steps.Note(fmt.Sprintf("%-10s %-48s from cache %s", "cached", t, bin.Key[:16]))
+	c.Steps.FromCache("cached", t.String(), bin.Key[:16])
 	return bin, true
 }
 

@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/weldgo/weld/internal/gobuild"
+	"github.com/weldgo/weld/internal/outcache"
 )
 
 // exitError carries a specific exit code, such as that of a program run by
@@ -39,6 +40,11 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		return sig.exitCode()
 	}
 	if err == nil {
+		// The cache's size limit, at most daily, after a command that
+		// may have filled it.
+		if perr := outcache.AutoPrune(func(msg string) { fmt.Fprintln(stderr, msg) }); perr != nil {
+			fmt.Fprintf(stderr, "weld: warning: %v\n", perr)
+		}
 		return 0
 	}
 	fmt.Fprintf(stderr, "weld: %v\n", err)
@@ -64,6 +70,7 @@ the targets you ship to.`,
 		newRunCmd(),
 		newInspectCmd(),
 		newWhyCmd(),
+		newCheckCmd(),
 		newDepsCmd(),
 		newLockCmd(),
 		newUpdateCmd(),
@@ -71,6 +78,8 @@ the targets you ship to.`,
 		newNixCmd(),
 		newVerifyCmd(),
 		newDoctorCmd(),
+		newCacheCmd(),
+		newKeygenCmd(),
 		newVersionCmd(),
 	)
 	return root

@@ -23,6 +23,7 @@ type composeFlags struct {
 	tags            []string
 	cgo             string
 	allowAppUpgrade bool
+	allowIncompat   bool
 	verbose         bool
 	keepWork        bool
 	locked          bool
@@ -41,6 +42,7 @@ func (f *composeFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&f.flags.Build.Ldflags, "ldflags", "", "go build -ldflags (with --app)")
 	fs.StringVar(&f.cgo, "cgo", "", "cgo mode auto, on or off (with --app)")
 	fs.BoolVar(&f.allowAppUpgrade, "allow-app-upgrade", false, "let plugins raise the app module's version")
+	fs.BoolVar(&f.allowIncompat, "allow-incompatible", false, "build plugins that use API changed incompatibly since the version they require (a warning, not an error)")
 	fs.BoolVarP(&f.verbose, "verbose", "v", false, "show the go commands and their output")
 	fs.BoolVar(&f.keepWork, "work", false, "keep the work directory and print its path")
 	fs.BoolVar(&f.locked, "locked", false, "fail if weld.lock is missing or does not match the manifest, instead of updating it")
@@ -84,12 +86,13 @@ func (f *composeFlags) options(s *spec.Spec, stderr io.Writer) pipeline.Options 
 		mode = lockpolicy.Frozen
 	}
 	return pipeline.Options{
-		LockMode:        mode,
-		Spec:            s,
-		Go:              goCommand(f.verbose, stderr),
-		AllowAppUpgrade: f.allowAppUpgrade,
-		KeepWork:        f.keepWork,
-		Steps:           progress.New(stderr),
-		Targets:         []target.Target{target.Host()},
+		LockMode:          mode,
+		Spec:              s,
+		Go:                goCommand(f.verbose, stderr),
+		AllowAppUpgrade:   f.allowAppUpgrade,
+		AllowIncompatible: f.allowIncompat,
+		KeepWork:          f.keepWork,
+		Steps:             progress.New(stderr),
+		Targets:           []target.Target{target.Host()},
 	}
 }

@@ -72,7 +72,7 @@ is missing, and exits 1 when something a build needs is missing.`,
 					return err
 				}
 			} else {
-				printChecks(cmd.OutOrStdout(), checks)
+				printDoctorChecks(cmd.OutOrStdout(), checks)
 			}
 			if doctor.Failed(checks) {
 				return fmt.Errorf("weld doctor: %s; a build needs what is missing", doctor.Summary(checks))
@@ -86,7 +86,7 @@ is missing, and exits 1 when something a build needs is missing.`,
 	return cmd
 }
 
-func printChecks(w io.Writer, checks []doctor.Check) {
+func printDoctorChecks(w io.Writer, checks []doctor.Check) {
 	for _, c := range checks {
 		line := fmt.Sprintf("%-7s %s: %s", c.Status, c.What, c.Detail)
 		if c.Fix != "" {

@@ -2,10 +2,12 @@ package cli
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/weldgo/weld/internal/pipeline"
+	"github.com/weldgo/weld/internal/progress"
 	"github.com/weldgo/weld/internal/publish"
 	"github.com/weldgo/weld/internal/spec"
 	"github.com/weldgo/weld/internal/target"
@@ -13,7 +15,9 @@ import (
 
 func newImageCmd() *cobra.Command {
 	var cf composeFlags
-	var outDir string
+	var ev eventFlags
+	var run func(cmd *cobra.Command, steps *progress.Steps) error
+	var outDir, signKeyFile string
 	var noCache bool
 	var targets []string
 	var out publish.Destinations
@@ -41,6 +45,11 @@ $DOCKER_CONFIG); a registry on localhost or 127.0.0.1 is spoken to over
 http. With none of them, the image goes to DIR/<name>-image as a layout,
 DIR being -o.
 
+With a signing key (--sign-key), the index and each image get a cosign
+signature (tag sha256-HEX.sig) and the provenance attestation is signed,
+in the layout and in the registry: cosign verify --key and cosign
+verify-attestation --key check them.
+
 The same weld.lock gives the same digests: times come from
 SOURCE_DATE_EPOCH (default 1980-01-01), never the clock, and layers are
 written reproducibly. Standard output has one line per image
@@ -48,39 +57,37 @@ written reproducibly. Standard output has one line per image
 destination ("layout DIR", "tarball FILE", "pushed REPO@DIGEST").`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			s, err := cf.load()
-			if err != nil {
-				return err
-			}
-			o := cf.options(s, cmd.ErrOrStderr())
-			o.OutDir, o.NoCache = outDir, noCache
-			if o.Targets, err = imageTargets(s, targets); err != nil {
-				return err
-			}
-			res, err := pipeline.BuildImage(cmd.Context(), o, out)
-			if err != nil {
-				return err
-			}
-			w := cmd.OutOrStdout()
-			for _, im := range res.Images {
-				fmt.Fprintf(w, "image %s %s %d\n", im.Target, im.Digest, im.Size)
-			}
-			if res.Index != "" {
-				fmt.Fprintf(w, "index %s\n", res.Index)
-			}
-			for _, where := range res.Wrote {
-				fmt.Fprintln(w, where)
-			}
-			for _, tag := range res.Attached {
-				fmt.Fprintln(w, "attached "+tag)
-			}
-			return nil
+			steps := ev.steps(cmd)
+			return failed(steps, run(cmd, steps))
 		},
 	}
+	run = func(cmd *cobra.Command, steps *progress.Steps) error {
+		s, err := cf.load()
+		if err != nil {
+			return err
+		}
+		o := cf.options(s, cmd.ErrOrStderr())
+		o.Steps = steps
+		o.OutDir, o.NoCache = outDir, noCache
+		if o.Targets, err = imageTargets(s, targets); err != nil {
+			return err
+		}
+		if o.SignKey, err = loadSignKey(signKeyFile, s); err != nil {
+			return err
+		}
+		res, err := pipeline.BuildImage(cmd.Context(), o, out)
+		if err != nil {
+			return err
+		}
+		reportImages(steps, res)
+		return nil
+	}
 	cf.register(cmd.Flags())
+	ev.register(cmd.Flags())
 	f := cmd.Flags()
 	f.StringVarP(&outDir, "output", "o", "dist", "output directory of the binaries (and of the default layout)")
 	f.StringArrayVar(&targets, "target", nil, "Linux target OS/ARCH[/VARIANT], or all for the manifest's Linux targets (repeatable)")
+	registerSignKey(f, &signKeyFile)
 	f.BoolVar(&noCache, "no-cache", false, "compile even if the output is in weld's cache")
 	f.StringVar(&out.Layout, "layout", "", "write an OCI layout directory (replaced if it exists)")
 	f.StringVar(&out.Tarball, "tarball", "", "write a docker-loadable tarball (one target only)")
@@ -98,4 +105,30 @@ func imageTargets(s *spec.Spec, names []string) ([]target.Target, error) {
 		Only:     func(t target.Target) bool { return t.OS == "linux" },
 		OnlyWhat: "Linux", OnlyWhy: "images are built for Linux targets only",
 	})
+}
+
+// reportImages reports weld image's results, one line each as always:
+// each platform image, the index, each destination and each attachment.
+func reportImages(steps *progress.Steps, res *pipeline.ImageResult) {
+	for _, im := range res.Images {
+		steps.Artifact(progress.ArtifactInfo{Kind: "image", Target: im.Target.String(), Digest: im.Digest, Size: im.Size},
+			fmt.Sprintf("image %s %s %d", im.Target, im.Digest, im.Size))
+	}
+	if res.Index != "" {
+		steps.Artifact(progress.ArtifactInfo{Kind: "index", Digest: res.Index}, "index "+res.Index)
+	}
+	for _, where := range res.Wrote {
+		// "layout DIR", "tarball FILE" or "pushed REPO@DIGEST".
+		kind, value, _ := strings.Cut(where, " ")
+		info := progress.ArtifactInfo{Kind: kind}
+		if kind == "pushed" {
+			info.Ref = value
+		} else {
+			info.Path = value
+		}
+		steps.Artifact(info, where)
+	}
+	for _, tag := range res.Attached {
+		steps.Artifact(progress.ArtifactInfo{Kind: "attached", Ref: tag}, "attached "+tag)
+	}
 }

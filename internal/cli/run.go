@@ -10,10 +10,13 @@ import (
 
 	"github.com/weldgo/weld/internal/atomicfile"
 	"github.com/weldgo/weld/internal/pipeline"
+	"github.com/weldgo/weld/internal/progress"
 )
 
 func newRunCmd() *cobra.Command {
 	var cf composeFlags
+	ev := eventFlags{toStderr: true}
+	var run func(cmd *cobra.Command, steps *progress.Steps, args []string) error
 	cmd := &cobra.Command{
 		Use:   "run [-f weld.yaml] [-- ARGS...]",
 		Short: "Build the composition for this machine and run it",
@@ -22,32 +25,43 @@ func newRunCmd() *cobra.Command {
 Run inside a plugin module's directory with --app, it composes the app with
 that directory as a local plugin: the plugin author's edit-and-run loop.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			s, err := cf.load()
-			if err != nil {
-				return err
+			steps := ev.steps(cmd)
+			err := run(cmd, steps, args)
+			var ee exitError
+			if !errors.As(err, &ee) { // the program's own status is not weld's error
+				failed(steps, err)
 			}
-			if cf.flags.App != "" {
-				if err := s.AddWorkingModule(); err != nil {
-					return err
-				}
-			}
-			o := cf.options(s, cmd.ErrOrStderr())
-			tmp, err := atomicfile.MkdirTemp(os.TempDir(), "weld-run")
-			if err != nil {
-				return err
-			}
-			defer os.RemoveAll(tmp)
-			o.OutDir, o.NoPackages = tmp, true
-			arts, err := pipeline.Build(cmd.Context(), o)
-			if err != nil {
-				return err
-			}
-			prog := exec.Command(arts[0].Path, args...)
-			prog.Stdin, prog.Stdout, prog.Stderr = os.Stdin, cmd.OutOrStdout(), cmd.ErrOrStderr()
-			return runProgram(cmd.Context(), prog)
+			return err
 		},
 	}
+	run = func(cmd *cobra.Command, steps *progress.Steps, args []string) error {
+		s, err := cf.load()
+		if err != nil {
+			return err
+		}
+		if cf.flags.App != "" {
+			if err := s.AddWorkingModule(); err != nil {
+				return err
+			}
+		}
+		o := cf.options(s, cmd.ErrOrStderr())
+		o.Steps = steps
+		tmp, err := atomicfile.MkdirTemp(os.TempDir(), "weld-run")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(tmp)
+		o.OutDir, o.NoPackages = tmp, true
+		arts, err := pipeline.Build(cmd.Context(), o)
+		if err != nil {
+			return err
+		}
+		prog := exec.Command(arts[0].Path, args...)
+		prog.Stdin, prog.Stdout, prog.Stderr = os.Stdin, cmd.OutOrStdout(), cmd.ErrOrStderr()
+		return runProgram(cmd.Context(), prog)
+	}
 	cf.register(cmd.Flags())
+	ev.register(cmd.Flags())
 	return cmd
 }
 

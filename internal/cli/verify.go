@@ -4,11 +4,11 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
-	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/weldgo/weld/internal/lock"
+	"github.com/weldgo/weld/internal/progress"
 	"github.com/weldgo/weld/internal/spec"
 	"github.com/weldgo/weld/internal/verify"
 )
@@ -16,6 +16,9 @@ import (
 func newVerifyCmd() *cobra.Command {
 	var file, provenance string
 	var rebuild bool
+	var sig signatureCheck
+	var ev eventFlags
+	var run func(cmd *cobra.Command, steps *progress.Steps, args []string) error
 	cmd := &cobra.Command{
 		Use:   "verify ARTIFACT... [-f weld.yaml] [--provenance FILE] [--rebuild]",
 		Short: "Check artifacts against weld.lock and the build's provenance",
@@ -37,52 +40,64 @@ It prints one line per artifact that matches, and every difference of one
 that does not; the exit status is 1 when any artifact differs.`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if file == "" {
-				file = "weld.yaml"
-			}
-			sp, err := spec.Load(file)
-			if err != nil {
-				return err
-			}
-			// Beside the manifest, named as the user named the manifest.
-			lockFile := filepath.Join(filepath.Dir(file), lock.FileName)
-			l, err := lock.Read(lockFile)
-			if err != nil {
-				return err
-			}
-			if l == nil {
-				return fmt.Errorf("there is no %s to verify against; run weld lock", lockFile)
-			}
-			bad := 0
-			for _, a := range args {
-				o := verify.Options{Spec: sp, Lock: l, LockFile: lockFile, Provenance: provenance}
-				if rebuild {
-					o.Rebuild = func(artifact, program string) ([]string, error) {
-						return rebuildCheck(cmd.Context(), artifact, program, sp, cmd.ErrOrStderr())
-					}
-				}
-				r, err := verify.Artifact(a, o)
-				if err != nil {
-					return fmt.Errorf("verifying %s: %w", a, err)
-				}
-				if r.OK() {
-					fmt.Fprintf(cmd.OutOrStdout(), "ok %s: %s\n", a, strings.Join(r.Checked, ", "))
-					continue
-				}
-				bad++
-				fmt.Fprintf(cmd.OutOrStdout(), "FAIL %s:\n", a)
-				for _, d := range r.Differences {
-					fmt.Fprintf(cmd.OutOrStdout(), "  %s\n", d)
-				}
-			}
-			if bad > 0 {
-				return errors.New(plural(bad, "artifact differs", "artifacts differ") + " from weld.lock or the provenance")
-			}
-			return nil
+			steps := ev.steps(cmd)
+			return failed(steps, run(cmd, steps, args))
 		},
 	}
+	run = func(cmd *cobra.Command, steps *progress.Steps, args []string) error {
+		if err := sig.load(len(args)); err != nil {
+			return err
+		}
+		if file == "" {
+			file = "weld.yaml"
+		}
+		sp, err := spec.Load(file)
+		if err != nil {
+			return err
+		}
+		// Beside the manifest, named as the user named the manifest.
+		lockFile := filepath.Join(filepath.Dir(file), lock.FileName)
+		l, err := lock.Read(lockFile)
+		if err != nil {
+			return err
+		}
+		if l == nil {
+			return fmt.Errorf("there is no %s to verify against; run weld lock", lockFile)
+		}
+		bad := 0
+		for _, a := range args {
+			signed, err := sig.check(a)
+			if err != nil {
+				steps.Verified(progress.VerifyInfo{Artifact: a, Differences: []string{err.Error()}})
+				continue
+			}
+			o := verify.Options{Spec: sp, Lock: l, LockFile: lockFile, Provenance: provenance}
+			if rebuild {
+				o.Rebuild = func(artifact, program string) ([]string, error) {
+					return rebuildCheck(cmd.Context(), artifact, program, sp, steps, cmd.ErrOrStderr())
+				}
+			}
+			r, err := verify.Artifact(a, o)
+			if err != nil {
+				return fmt.Errorf("verifying %s: %w", a, err)
+			}
+			steps.Verified(progress.VerifyInfo{Artifact: a, OK: r.OK(), Checked: append(signed, r.Checked...), Differences: r.Differences})
+			if !r.OK() {
+				bad++
+			}
+		}
+		if sig.failed > 0 {
+			return sig.failure(bad)
+		}
+		if bad > 0 {
+			return errors.New(plural(bad, "artifact differs", "artifacts differ") + " from weld.lock or the provenance")
+		}
+		return nil
+	}
 	cmd.Flags().StringVarP(&file, "file", "f", "", "manifest whose weld.lock to verify against (default weld.yaml)")
+	ev.register(cmd.Flags())
 	cmd.Flags().BoolVar(&rebuild, "rebuild", false, "also rebuild each artifact from weld.lock and compare the bytes")
+	sig.register(cmd.Flags())
 	cmd.Flags().StringVar(&provenance, "provenance", "", "the build's provenance (default: NAME.intoto.json beside the artifact)")
 	return cmd
 }

@@ -23,7 +23,7 @@ import (
 // from the compiler, not from an earlier build), into a temporary
 // directory; then it compares the artifact with the one the rebuild made
 // of the same name, byte for byte. It returns the differences.
-func rebuildCheck(ctx context.Context, artifact, program string, sp *spec.Spec, stderr io.Writer) ([]string, error) {
+func rebuildCheck(ctx context.Context, artifact, program string, sp *spec.Spec, steps *progress.Steps, stderr io.Writer) ([]string, error) {
 	info, err := inspect.Read(program)
 	if err != nil {
 		return nil, err
@@ -44,7 +44,7 @@ func rebuildCheck(ctx context.Context, artifact, program string, sp *spec.Spec, 
 		Targets:  []target.Target{t},
 		LockMode: lockpolicy.Frozen,
 		NoCache:  true,
-		Steps:    progress.New(stderr),
+		Steps:    steps,
 		// A bare binary needs no packages, SBOMs or provenance.
 		NoPackages: program == artifact,
 	}

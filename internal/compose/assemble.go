@@ -240,6 +240,22 @@ func (c *Composition) ForTarget(target string) (*Composition, error) {
 	if len(sub.Plugins) == len(c.Plugins) {
 		return c, nil
 	}
+	// The record names the local modules of this target's build only.
+	if len(c.localHashes) > 0 {
+		kept := map[string]bool{}
+		for _, p := range sub.Plugins {
+			kept[p.Module.Path] = true
+		}
+		sub.localHashes = map[string]string{}
+		for m, h := range c.localHashes {
+			sub.localHashes[m] = h
+		}
+		for _, p := range c.Plugins {
+			if !kept[p.Module.Path] {
+				delete(sub.localHashes, p.Module.Path)
+			}
+		}
+	}
 	gen, err := GenerateFile(sub.fileParams())
 	if err != nil {
 		return nil, err

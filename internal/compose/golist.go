@@ -26,6 +26,7 @@ type Package struct {
 	DepOnly      bool
 	Module       *ListModule
 	Deps         []string
+	Imports      []string
 	CgoFiles     []string
 	CgoPkgConfig []string
 	CgoCFLAGS    []string
@@ -88,7 +89,7 @@ func decodeStream[T any](data []byte) ([]*T, error) {
 	}
 }
 
-const listFields = "ImportPath,Name,Standard,DepOnly,Module,Deps,CgoFiles,CgoPkgConfig,CgoCFLAGS,CgoLDFLAGS,Error,DepsErrors"
+const listFields = "ImportPath,Name,Standard,DepOnly,Module,Deps,Imports,CgoFiles,CgoPkgConfig,CgoCFLAGS,CgoLDFLAGS,Error,DepsErrors"
 
 // listPackages loads the app's root package, the plugin packages and all
 // their dependencies in dir, the scratch module. With -mod=mod the go

@@ -66,6 +66,9 @@ func (c *Composition) exportImporter(ctx context.Context, r gobuild.GoCommand, d
 	return importer.ForCompiler(token.NewFileSet(), "gc", lookup), nil
 }
 
+// HostCgo is CGO_ENABLED as a build for this machine sets it.
+func (c *Composition) HostCgo() string { return c.hostCgo() }
+
 // hostCgo is CGO_ENABLED as a build for this machine sets it: build.cgo,
 // and with auto whether a composed package has cgo files.
 func (c *Composition) hostCgo() string {

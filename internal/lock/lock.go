@@ -16,6 +16,9 @@
 //	exclude example.com/lib@v1.3.0
 //	module example.com/greeter v1.0.0
 //	sum example.com/greeter v1.0.0 h1:...
+//	sysroot linux/arm64 archive=... suite=bookworm packages=libcairo2-dev
+//	deb linux/arm64 libcairo2 1.16.0-7 arm64 <sha256> pool/...
+//	lib linux/amd64 libcairo.so.2 <sha256> libcairo2 1.16.0-7 amd64
 package lock
 
 import (
@@ -47,7 +50,11 @@ import (
 //	3: the adapter in force (an adapter line), and what wires each root:
 //	   the app's adapter= and defaults=, a plugin's kind=, name=,
 //	   before= and after=.
-const FormatVersion = 3
+//	4: lib lines: every shared library or DLL in or next to an artifact,
+//	   per target, with the file's sha256 and the Debian package and
+//	   version that provides it. A format 3 lock has none; the next build
+//	   that links records them.
+const FormatVersion = 4
 
 // FileName is the lock file's name, beside the manifest.
 const FileName = modfiles.LockFile
@@ -74,6 +81,9 @@ type Lock struct {
 	Sysroots []Sysroot
 	// Adapter is the adapter in force, if any.
 	Adapter *AdapterInForce
+	// Libraries pin the shared libraries and DLLs each target's
+	// artifacts load or bundle (format 4).
+	Libraries []Library
 }
 
 // Sysroot is the locked sysroot of one target: what the manifest asked
@@ -198,6 +208,7 @@ func (l *Lock) Format() []byte {
 			fmt.Fprintf(&b, "deb %s %s %s %s %s %s\n", sr.Target, d.Package, d.Version, d.Architecture, d.SHA256, d.Filename)
 		}
 	}
+	formatLibraries(&b, l.Libraries)
 	return b.Bytes()
 }
 

@@ -43,6 +43,9 @@ func Parse(file string, data []byte) (*Lock, error) {
 		if err := l.parseLine(f); err != nil {
 			return nil, bad(err.Error())
 		}
+		if f[0] == "lib" {
+			l.Libraries[len(l.Libraries)-1].Line = n
+		}
 		key := lineKey(f)
 		if first, ok := seen[key]; ok {
 			return nil, fmt.Errorf("%s:%d: %s twice, also at %s:%d: %q; delete one of the two lines, or delete the file and run weld lock",
@@ -119,6 +122,12 @@ func lineKey(f []string) string {
 		return "sysroot of " + arg(1)
 	case "deb":
 		return "deb " + arg(2) + " of " + arg(1)
+	case "lib":
+		file, err := unescape(arg(2))
+		if err != nil {
+			file = arg(2)
+		}
+		return "lib " + file + " of " + arg(1)
 	}
 	return strings.Join(f, " ")
 }
@@ -194,6 +203,15 @@ func (l *Lock) parseLine(f []string) error {
 		}
 		sr := &l.Sysroots[len(l.Sysroots)-1]
 		sr.Packages = append(sr.Packages, deb.Pin{Package: f[2], Version: f[3], Architecture: f[4], SHA256: f[5], Filename: f[6]})
+	case "lib":
+		if l.Version < 4 {
+			return fmt.Errorf("lib line in a format %d lock (lib lines are format 4)", l.Version)
+		}
+		lib, err := parseLibrary(f)
+		if err != nil {
+			return err
+		}
+		l.Libraries = append(l.Libraries, lib)
 	default:
 		return fmt.Errorf("unknown line")
 	}

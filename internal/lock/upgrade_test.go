@@ -1,6 +1,7 @@
 package lock
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -18,7 +19,7 @@ func formatOneLock(t *testing.T, dir string) *Lock {
 		t.Fatal(err)
 	}
 	l.Locals[0].Hash = h
-	text := strings.Replace(string(l.Format()), "\nweld-lock 3\n", "\nweld-lock 1\n", 1)
+	text := strings.Replace(string(l.Format()), fmt.Sprintf("\nweld-lock %d\n", FormatVersion), "\nweld-lock 1\n", 1)
 	back, err := Parse("weld.lock", []byte(text))
 	if err != nil {
 		t.Fatal(err)
@@ -107,5 +108,35 @@ func TestUpgradeCurrent(t *testing.T) {
 	}
 	if up := Upgrade(parseSpec(t, dir, baseManifest), l, hash); up != l {
 		t.Errorf("Upgrade of a current lock returned a new lock")
+	}
+}
+
+// TestUpgradeFromFormat3: a format 3 lock (no lib lines) is read, and
+// upgraded to format 4 without hashing anything and without library pins;
+// the rest of the file stays as it was.
+func TestUpgradeFromFormat3(t *testing.T) {
+	v4 := fullLock()
+	v4.Libraries = nil
+	v3text := strings.Replace(string(v4.Format()), "\nweld-lock 4\n", "\nweld-lock 3\n", 1)
+	v3, err := Parse("weld.lock", []byte(v3text))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v3.Version != 3 {
+		t.Fatalf("Parse read format %d, want 3", v3.Version)
+	}
+	hash := func(dir, module string) (string, error) {
+		t.Errorf("Upgrade from format 3 hashed %s", dir)
+		return "", nil
+	}
+	up := Upgrade(parseSpec(t, t.TempDir(), baseManifest), v3, hash)
+	if up.Version != 4 || len(up.Libraries) != 0 {
+		t.Errorf("Upgrade gave format %d with libraries %+v, want format 4 with none", up.Version, up.Libraries)
+	}
+	if got, want := string(up.Format()), string(v4.Format()); got != want {
+		t.Errorf("upgraded lock:\n%s\nwant:\n%s", got, want)
+	}
+	if v3.Version != 3 {
+		t.Errorf("Upgrade modified the lock it was given")
 	}
 }

@@ -92,6 +92,11 @@ type Policy struct {
 	// Commit writes it.
 	dirty bool
 	notes []string
+	// readVersion is the format weld.lock was read in (0 without one).
+	readVersion int
+	// libTargets are the targets whose library pins PinLibraries changed,
+	// for CommitLibraries to write.
+	libTargets []string
 }
 
 // hash returns lock.HashDir of a local module, computing it once.
@@ -144,6 +149,7 @@ func Decide(ctx context.Context, o Options) (*Policy, error) {
 		return st, nil
 	}
 	fromVersion := st.Old.Version
+	st.readVersion = fromVersion
 	st.Old = lock.Upgrade(o.Spec, st.Old, st.hash, st.skip...)
 	st.Drift = lock.DriftWith(o.Spec, st.Old, st.hash)
 	if o.Mode == Frozen && len(st.Drift) > 0 {

@@ -25,6 +25,11 @@ func (st *Policy) Record(comp *compose.Composition, sums []string) error {
 		hashes[m.Path] = h
 	}
 	st.Lock = lock.New(o.Spec, comp, st.GoVersion, hashes, sums)
+	if st.Old != nil {
+		// Library pins are recorded after linking (PinLibraries): keep
+		// them; the next build checks them.
+		st.Lock.Libraries = append(st.Lock.Libraries, st.Old.Libraries...)
+	}
 	if st.Old != nil && o.Mode != Update {
 		// Sysroot pins are recorded as targets are built; keep those
 		// whose request the manifest still makes.
@@ -70,6 +75,11 @@ func (st *Policy) Record(comp *compose.Composition, sums []string) error {
 	}
 	return nil
 }
+
+// Changed says the resolution differs from weld.lock, or that there is
+// no lock file to compare it with: what depends on the resolution alone,
+// such as the plugins' API check, has to be worked out again.
+func (st *Policy) Changed() bool { return st.File == "" || st.dirty }
 
 // moduleChanges lists "path old → new" for every module whose version
 // differs between two locks, including modules added or dropped.

@@ -84,6 +84,7 @@ func openEntry(parent, key string) (*Entry, error) {
 	if e.sums, err = parseSums(data); err != nil {
 		return nil, e.corrupt(err.Error())
 	}
+	touch(dir)
 	return e, nil
 }
 

@@ -23,6 +23,8 @@ const recordMagic = "weld-record sha256:"
 const (
 	Compositions = "comp"
 	VerifiedDirs = "moddirs"
+	// APIChecks are the plugins' API checks, by lock (internal/apicheck).
+	APIChecks = "apicheck"
 )
 
 // LoadRecord returns the record stored under key in area. A missing
@@ -46,6 +48,7 @@ func (s *Store) LoadRecord(area, key string) ([]byte, error) {
 	case string(header[len(recordMagic):]) != hex.EncodeToString(sum[:]):
 		why = "sha256 mismatch"
 	default:
+		touch(name)
 		return body, nil
 	}
 	os.Remove(name)

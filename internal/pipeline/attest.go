@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -14,7 +15,6 @@ import (
 	"github.com/weldgo/weld/internal/outcache"
 	"github.com/weldgo/weld/internal/pack"
 	"github.com/weldgo/weld/internal/target"
-	"github.com/weldgo/weld/internal/toolchain"
 )
 
 // attest writes an SBOM beside every artifact (the binary and each of its
@@ -48,11 +48,14 @@ func (s *Session) attest(ctx context.Context, arts []Artifact) error {
 			}
 			cside := ""
 			if a.Cgo {
-				cside = s.tools.Fingerprint(ctx, a.Target, a.CLibs)
+				// The libraries as the SBOM shows them: packages,
+				// sha256s and licenses.
+				libs, _ := json.Marshal(s.libs[a.Target])
+				cside = s.tools.Fingerprint(ctx, a.Target, a.CLibs) + string(libs)
 			}
 			o := s.opts.Spec.Outputs
 			// a.Key already names weld itself (outcache.WeldIdentity).
-			key = outcache.Key("weld sbom v1", a.Key, strings.Join(formats, ","), created.String(), strings.Join(names, ","),
+			key = outcache.Key("weld sbom v2", a.Key, strings.Join(formats, ","), created.String(), strings.Join(names, ","),
 				fmt.Sprint(o.Archive), fmt.Sprintf("%+v", o.Deb), pack.DebInputs(s.opts.Spec), s.opts.Spec.Version, cside)
 			keys = append(keys, key)
 			if len(formats) == 0 {
@@ -93,13 +96,7 @@ func (s *Session) writeSBOMs(ctx context.Context, bin build.Binary, files, sums,
 	if err := s.composition(ctx); err != nil {
 		return nil, err
 	}
-	var libs []toolchain.Library
-	if bin.Cgo {
-		var err error
-		if libs, err = s.tools.Libraries(ctx, bin.Target, bin.Path, s.Lock); err != nil {
-			return nil, err
-		}
-	}
+	libs := s.libs[bin.Target]
 	prog, err := inspect.Read(bin.Path)
 	if err != nil {
 		return nil, err

@@ -28,12 +28,21 @@ func buildThen(ctx context.Context, o Options, then func(*Session, []Artifact) e
 	// packaging; the build ends when they are stored.
 	defer s.outputs.Wait()
 	bins, err := s.binaries(ctx)
+	if err == nil {
+		err = s.authenticode(ctx, bins)
+	}
 	if err != nil {
 		return nil, err
 	}
 	arts, err := s.pack(ctx, bins)
 	if err == nil {
+		err = s.pinLibraries(ctx, arts)
+	}
+	if err == nil {
 		err = s.attest(ctx, arts)
+	}
+	if err == nil {
+		err = s.signOutputs(ctx, arts)
 	}
 	if err == nil {
 		err = ctx.Err()

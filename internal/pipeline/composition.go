@@ -36,7 +36,7 @@ func (s *Session) composition(ctx context.Context) error {
 // and local content hash, and the manifest's location anchors its paths.
 func (s *Session) compositionKey(l *lock.Lock) string {
 	sp := s.opts.Spec
-	return outcache.Key("weld composition v1", outcache.WeldIdentity(), s.policy.GoVersion, string(l.Format()), sp.Dir, sp.Name,
+	return outcache.Key("weld composition v1", outcache.WeldIdentity(), s.policy.GoVersion, string(l.KeyFormat()), sp.Dir, sp.Name,
 		"GOFLAGS="+s.opts.Go.Getenv("GOFLAGS"))
 }
 

@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"context"
+	"crypto"
 	"fmt"
 
 	"github.com/weldgo/weld/internal/build"
@@ -15,8 +16,8 @@ type ImageResult struct {
 	Images []image.Built
 	Index  string   // the index's digest when there are several images
 	Wrote  []string // "layout DIR", "tarball FILE", "pushed REPO@DIGEST"
-	// Attached are the tags of the SBOMs and attestations beside the
-	// images (not in a docker tarball, which holds one image).
+	// Attached are the tags of the SBOMs, attestations and signatures
+	// beside the images (not in a docker tarball, which holds one image).
 	Attached []string
 }
 
@@ -63,8 +64,16 @@ func BuildImage(ctx context.Context, o Options, dest publish.Destinations) (*Ima
 			return err
 		}
 		res.Images = built
-		if art.Attachments, err = s.attachments(arts, built, art, settings.Name); err != nil {
-			return fmt.Errorf("attaching SBOMs and provenance: %w", err)
+		repository, err := dest.Repository(settings.Name)
+		if err != nil {
+			return err
+		}
+		var signer crypto.Signer
+		if o.SignKey != nil {
+			signer = o.SignKey.Signer
+		}
+		if art.Attachments, err = s.attachments(arts, built, art, settings.Name, signer, repository); err != nil {
+			return fmt.Errorf("attaching SBOMs, provenance and signatures: %w", err)
 		}
 		for _, at := range art.Attachments {
 			res.Attached = append(res.Attached, at.Tag)

@@ -1,6 +1,8 @@
 package pipeline
 
 import (
+	"crypto"
+	"fmt"
 	"os"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
@@ -14,8 +16,11 @@ import (
 // the tag-based naming cosign uses: each platform image's SBOMs (its
 // binary's, as sha256-HEX.sbom), and the provenance of what is published
 // (the index, or the one image) as an in-toto attestation (.att) whose
-// subjects are the published image and each platform image.
-func (s *Session) attachments(arts []Artifact, built []image.Built, art oci.Artifact, imageName string) ([]oci.Attachment, error) {
+// subjects are the published image and each platform image. With a
+// signer, the attestation is signed, and the published image (and each
+// platform image of an index) gets a cosign signature (.sig) that names
+// it as repository.
+func (s *Session) attachments(arts []Artifact, built []image.Built, art oci.Artifact, imageName string, signer crypto.Signer, repository string) ([]oci.Attachment, error) {
 	var out []oci.Attachment
 	in, err := s.provenanceInput(arts)
 	if err != nil {
@@ -27,6 +32,13 @@ func (s *Session) attachments(arts []Artifact, built []image.Built, art oci.Arti
 			return nil, err
 		}
 		in.Subjects = append(in.Subjects, attest.Subject{Name: imageName + "@" + b.Target.String(), SHA256: d.Hex})
+		if signer != nil && art.Index != nil {
+			sig, err := oci.SignatureImage(signer, repository, d)
+			if err != nil {
+				return nil, fmt.Errorf("signing the %s image: %w", b.Target, err)
+			}
+			out = append(out, oci.Attachment{Tag: oci.AttachmentTag(d, "sig"), Image: sig})
+		}
 		var docs []oci.Document
 		for _, format := range s.opts.Spec.Outputs.SBOMFormats() {
 			data, err := os.ReadFile(arts[i].Path + attest.FileSuffix(format))
@@ -59,13 +71,18 @@ func (s *Session) attachments(arts []Artifact, built []image.Built, art oci.Arti
 	if err != nil {
 		return nil, err
 	}
-	envelope, err := oci.DSSE(statement)
+	img, err := oci.AttestationImage(statement, signer)
 	if err != nil {
 		return nil, err
 	}
-	img, err := oci.AttachmentImage([]oci.Document{{MediaType: oci.DSSEMediaType, Data: envelope}})
+	if signer == nil {
+		return append(out, oci.Attachment{Tag: oci.AttachmentTag(top, "att"), Image: img}), nil
+	}
+	sig, err := oci.SignatureImage(signer, repository, top)
 	if err != nil {
 		return nil, err
 	}
-	return append(out, oci.Attachment{Tag: oci.AttachmentTag(top, "att"), Image: img}), nil
+	return append(out,
+		oci.Attachment{Tag: oci.AttachmentTag(top, "att"), Image: img, LayoutKind: oci.LayoutKindAtts},
+		oci.Attachment{Tag: oci.AttachmentTag(top, "sig"), Image: sig, LayoutKind: oci.LayoutKindSignatures}), nil
 }

@@ -13,6 +13,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/weldgo/weld/internal/apicheck"
 	"github.com/weldgo/weld/internal/atomicfile"
 	"github.com/weldgo/weld/internal/build"
 	"github.com/weldgo/weld/internal/compose"
@@ -21,6 +22,7 @@ import (
 	"github.com/weldgo/weld/internal/lockpolicy"
 	"github.com/weldgo/weld/internal/outcache"
 	"github.com/weldgo/weld/internal/progress"
+	"github.com/weldgo/weld/internal/sign"
 	"github.com/weldgo/weld/internal/spec"
 	"github.com/weldgo/weld/internal/target"
 	"github.com/weldgo/weld/internal/textlimit"
@@ -36,6 +38,9 @@ type Options struct {
 	Targets []target.Target
 	// AllowAppUpgrade lets plugins raise the app's version.
 	AllowAppUpgrade bool
+	// AllowIncompatible turns the plugins' incompatible API uses into
+	// warnings (internal/apicheck).
+	AllowIncompatible bool
 	// KeepWork leaves the work directory in place and reports it.
 	KeepWork bool
 	Steps    *progress.Steps
@@ -50,6 +55,10 @@ type Options struct {
 	NoPackages bool
 	// ReadOnlyLock never writes weld.lock (weld doctor).
 	ReadOnlyLock bool
+	// SignKey signs every file the build writes; nil leaves them unsigned.
+	SignKey *sign.Key
+	// Authenticode signs Windows executables; nil leaves them unsigned.
+	Authenticode *sign.Authenticode
 }
 
 func (o Options) outDir() string {
@@ -67,6 +76,10 @@ type Artifact struct {
 	Attestations []string
 	// Provenance is the build's provenance, which covers every artifact.
 	Provenance string
+	// Bundles are the Sigstore bundles of the binary, the packages and the
+	// SBOMs, when the build is signed (Options.SignKey); the provenance's
+	// and SHA256SUMS's are beside them, named by sign.BundlePath.
+	Bundles []string
 }
 
 // Session is one run of the stages: the lock decision, the composition
@@ -75,17 +88,23 @@ type Session struct {
 	// Comp is the resolved composition; nil until something needs it.
 	Comp *compose.Composition
 	// Lock records Comp; it is what weld.lock holds after Open.
-	Lock    *lock.Lock
-	WorkDir string
-	opts    Options
-	policy  *lockpolicy.Policy
-	tools   *toolchain.Resolver
-	cache   *outcache.Store
-	report  *outcache.Reporter
+	Lock *lock.Lock
+	// APIFindings are the incompatible API uses of the plugins, when the
+	// resolution checked them (internal/apicheck).
+	APIFindings []apicheck.Finding
+	WorkDir     string
+	opts        Options
+	policy      *lockpolicy.Policy
+	tools       *toolchain.Resolver
+	cache       *outcache.Store
+	report      *outcache.Reporter
 	// outputs serves binaries from the cache and stores fresh ones.
 	outputs *build.Cached
 	// licenses are the modules' detected licenses, by path@version.
 	licenses map[string]string
+	// libs are the libraries of each cgo target's artifacts
+	// (pinLibraries), for the SBOMs.
+	libs map[target.Target][]toolchain.Library
 }
 
 // Open decides the lock and resolves the composition, for the commands
@@ -148,7 +167,9 @@ func (s *Session) resolve(ctx context.Context) error {
 	}
 	detail := fmt.Sprintf("%s + %d plugins", o.Spec.App.Module, len(o.Spec.Plugins))
 	done := o.Steps.Start("resolving", detail)
+	stopMeter := s.watchModuleDownloads(ctx)
 	comp, err := compose.Resolve(ctx, co)
+	stopMeter()
 	done()
 	if err == nil {
 		var sums []string
@@ -166,7 +187,7 @@ func (s *Session) resolve(ctx context.Context) error {
 	for _, l := range comp.Lifts {
 		o.Steps.Warn(fmt.Sprintf("%s lifts %s from %s to %s (see: weld why %s)", textlimit.Join(l.By, ", ", compose.MaxListed), l.Path, l.From, l.To, l.Path))
 	}
-	return nil
+	return s.checkAPIs(ctx)
 }
 
 // commitLock writes weld.lock, once, with the sysroots pinned so far.

@@ -84,6 +84,16 @@ func (d Destinations) Publish(ctx context.Context, art oci.Artifact, image strin
 	return wrote, nil
 }
 
+// Repository is the name a signature gives the image it signs: the
+// repository pushed to, or, for a layout or tarball alone, the image's
+// name.
+func (d Destinations) Repository(image string) (string, error) {
+	if d.Push == "" {
+		return image, nil
+	}
+	return oci.Registry{Ref: d.Push, Net: d.Network()}.Repository()
+}
+
 // layoutRule is the rule for the layout directory: weld image replaces
 // only its own earlier layout, or an empty directory.
 func (d Destinations) layoutRule() outdir.Rule {

@@ -88,3 +88,25 @@ func TestPublishersFollowTheDestinations(t *testing.T) {
 }
 
 func typeName(v any) string { return fmt.Sprintf("%T", v) }
+
+func TestRepositoryIsWhatSignaturesName(t *testing.T) {
+	tests := []struct {
+		d    Destinations
+		want string
+	}{
+		{Destinations{}, "app"},
+		{Destinations{Layout: "l", Tarball: "app.tar"}, "app"},
+		{Destinations{Push: "127.0.0.1:5000/weld/app"}, "127.0.0.1:5000/weld/app"},
+		{Destinations{Push: "127.0.0.1:5000/weld/app:v1"}, "127.0.0.1:5000/weld/app"},
+		{Destinations{Layout: "l", Push: "r.example/app:edge"}, "r.example/app"},
+	}
+	for _, tt := range tests {
+		got, err := tt.d.Repository("app")
+		if err != nil || got != tt.want {
+			t.Errorf("%+v: Repository = %q, %v; want %q", tt.d, got, err, tt.want)
+		}
+	}
+	if _, err := (Destinations{Push: "Not A Repo!"}).Repository("app"); err == nil {
+		t.Error("a push destination that names no repository was accepted")
+	}
+}

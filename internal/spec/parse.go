@@ -93,6 +93,11 @@ func Parse(file, dir string, data []byte) (*Spec, error) {
 			s.Outputs, err = r.outputs(n)
 			return err
 		},
+		"sign": func(n *yaml.Node) error {
+			var err error
+			s.Sign, err = r.sign(n)
+			return err
+		},
 		"replace": r.seq("replace", func(n *yaml.Node) error {
 			var line string
 			if err := r.str(&line, "replace entries")(n); err != nil {
@@ -210,6 +215,7 @@ func (s *Spec) resolveDirs() error {
 			s.Replace[i].NewPath = filepath.Join(s.Dir, rep.NewPath)
 		}
 	}
+	s.resolveSignDirs()
 	return nil
 }
 

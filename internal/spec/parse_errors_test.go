@@ -44,7 +44,7 @@ func TestParseSyntaxAndTypeErrors(t *testing.T) {
 
 		// Unknown keys, at every level.
 		{desc: "unknown top-level key", input: manifest(app, "plugin: []"),
-			wantErr: `weld.yaml:2:1: unknown key "plugin" in the manifest (known keys: app, build, exclude, name, nix, outputs, plugins, replace, sysroot, targets, version)`},
+			wantErr: `weld.yaml:2:1: unknown key "plugin" in the manifest (known keys: app, build, exclude, name, nix, outputs, plugins, replace, sign, sysroot, targets, version)`},
 		{desc: "unknown app key", input: manifest("app:", "  module: example.com/app", "  ref: main"),
 			wantErr: `weld.yaml:3:3: unknown key "ref" in app (known keys: adapter, defaults, entry, module, package, path, version)`},
 		{desc: "unknown plugin key", input: manifest(app, "plugins:", "  - module: example.com/p", "    entry: example.com/p.Main"),
@@ -52,7 +52,7 @@ func TestParseSyntaxAndTypeErrors(t *testing.T) {
 		{desc: "unknown build key", input: manifest(app, "build:", "  flags: -v"),
 			wantErr: `weld.yaml:3:3: unknown key "flags" in build (known keys: cgo, env, ldflags, tags)`},
 		{desc: "numeric key", input: manifest(app, "1: x"),
-			wantErr: `weld.yaml:2:1: unknown key "1" in the manifest (known keys: app, build, exclude, name, nix, outputs, plugins, replace, sysroot, targets, version)`},
+			wantErr: `weld.yaml:2:1: unknown key "1" in the manifest (known keys: app, build, exclude, name, nix, outputs, plugins, replace, sign, sysroot, targets, version)`},
 
 		// Repeated keys.
 		{desc: "repeated top-level key", input: manifest(app, "name: a", "name: b"),

@@ -37,6 +37,8 @@ type Spec struct {
 	Outputs Outputs
 	// Nix holds settings for weld nix.
 	Nix Nix
+	// Sign says how the build's files are signed.
+	Sign Sign
 }
 
 // Nix holds the manifest's settings for the flake export.

@@ -30,7 +30,9 @@ const completeMarker = ".weld/packages.json"
 var usrMerged = []string{"bin", "sbin", "lib", "lib32", "lib64", "libx32"}
 
 // skipped are trees a link-time sysroot never needs; documentation and
-// translations are a large part of some packages.
+// translations are a large part of some packages. Of usr/share/doc only
+// each package's copyright file is kept (see keptDoc), for the licenses
+// an SBOM names.
 var skipped = []string{"usr/share/doc", "usr/share/man", "usr/share/info", "usr/share/locale", "usr/share/lintian"}
 
 // build extracts the debs into a temporary tree beside s.Dir and renames
@@ -129,7 +131,13 @@ func extractDeb(debPath, root, name string) error {
 			err = withTar(e, func(tr *tar.Reader) error { return extractControl(tr, filepath.Join(root, ".weld", "control", name)) })
 		case strings.HasPrefix(e.Name, "data.tar"):
 			sawData = true
-			err = withTar(e, func(tr *tar.Reader) error { return extractData(tr, root) })
+			err = withTar(e, func(tr *tar.Reader) error {
+				files, err := extractData(tr, root)
+				if err != nil {
+					return err
+				}
+				return writeFilesList(filepath.Join(root, ".weld", "control", name), files)
+			})
 		}
 		if err != nil {
 			return fmt.Errorf("%s: %w", e.Name, err)
@@ -211,21 +219,27 @@ func clean(name string) string {
 //     through turn out to be, now or after later members;
 //   - a hard link must name a regular file of the tree (a hard link to a
 //     symlink would copy the link to a place where it means something else).
-func extractData(tr *tar.Reader, root string) error {
+//
+// It returns the paths of the files and links it wrote, in tar order.
+func extractData(tr *tar.Reader, root string) ([]string, error) {
+	var files []string
 	for {
 		h, err := tr.Next()
 		if err == io.EOF {
-			return nil
+			return files, nil
 		}
 		if err != nil {
-			return err
+			return nil, err
 		}
 		rel := clean(h.Name)
-		if rel == "" || rel == "usr" || isSkipped(rel) {
+		if rel == "" || rel == "usr" || isSkipped(rel) && !keptDoc(rel, h.Typeflag) {
 			continue
 		}
 		if err := extractMember(tr, h, root, rel); err != nil {
-			return fmt.Errorf("%s: %w", h.Name, err)
+			return nil, fmt.Errorf("%s: %w", h.Name, err)
+		}
+		if h.Typeflag != tar.TypeDir {
+			files = append(files, rel)
 		}
 	}
 }

@@ -24,6 +24,22 @@ type fetcher struct {
 	cache   string // CacheDir/sysroot
 	client  *http.Client
 	log     func(string)
+	// meter counts downloaded bytes while it is set (see Request.Meter).
+	meter ByteMeter
+}
+
+// ByteMeter shows a download's progress (progress.Meter).
+type ByteMeter interface {
+	Add(n int64)
+	Done()
+}
+
+// countingWriter counts what passes through it into a meter.
+type countingWriter struct{ m ByteMeter }
+
+func (c countingWriter) Write(p []byte) (int, error) {
+	c.m.Add(int64(len(p)))
+	return len(p), nil
 }
 
 func newFetcher(archive, cache string, log func(string)) *fetcher {
@@ -170,7 +186,11 @@ func (f *fetcher) downloadOnce(ctx context.Context, url, dest string, size int64
 	}
 	defer os.Remove(tmp.Name())
 	h := sha256.New()
-	n, err := io.Copy(io.MultiWriter(tmp, h), body)
+	var sink io.Writer = io.MultiWriter(tmp, h)
+	if f.meter != nil {
+		sink = io.MultiWriter(tmp, h, countingWriter{f.meter})
+	}
+	n, err := io.Copy(sink, body)
 	if cerr := tmp.Close(); err == nil {
 		err = cerr
 	}

@@ -25,6 +25,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/weldgo/weld/internal/artifact/deb"
 	"github.com/weldgo/weld/internal/atomicfile"
@@ -49,6 +50,9 @@ type Request struct {
 	// content-addressed.
 	CacheDir string
 	Log      func(string) // progress lines, may be nil
+	// Meter, when set, shows the bytes and rate of the packages being
+	// downloaded (on a terminal); it may return nil.
+	Meter func(detail string) ByteMeter
 	// Warn reports a cached sysroot that had changed and was extracted
 	// again; may be nil.
 	Warn func(string)
@@ -138,6 +142,10 @@ func ensure(ctx context.Context, r Request, t target.Facts) (*Sysroot, error) {
 	if _, err := os.Stat(filepath.Join(s.Dir, completeMarker)); err == nil {
 		err := verifyTree(s.Dir)
 		if err == nil {
+			// Its last use, for weld cache prune (least recently used
+			// first, and never one used within the hour).
+			now := time.Now()
+			os.Chtimes(filepath.Join(s.Dir, completeMarker), now, now)
 			r.Log(fmt.Sprintf("sysroot: %s sysroot of %d packages is cached: %s", r.Arch, len(pins), s.Dir))
 			return s, nil
 		}
@@ -150,7 +158,14 @@ func ensure(ctx context.Context, r Request, t target.Facts) (*Sysroot, error) {
 			return nil, fmt.Errorf("removing the changed sysroot %s: %w", s.Dir, err)
 		}
 	}
+	if r.Meter != nil {
+		f.meter = r.Meter(fmt.Sprintf("%s sysroot, %d packages", r.Arch, len(pins)))
+	}
 	debs, err := f.fetchDebs(ctx, pins, len(r.Pins) > 0)
+	if f.meter != nil {
+		f.meter.Done()
+		f.meter = nil
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -203,10 +218,11 @@ func sortPins(p []deb.Pin) {
 
 // pinsKey names a sysroot by exactly what is in it, so identical pins share
 // one tree and any difference gets a new one. The layout version changes
-// when extraction itself changes.
+// when extraction itself changes (v2: copyright files and per-package
+// file lists are kept).
 func pinsKey(arch string, pins []deb.Pin) string {
 	h := sha256.New()
-	fmt.Fprintf(h, "weld-sysroot-v1\n%s\n", arch)
+	fmt.Fprintf(h, "weld-sysroot-v2\n%s\n", arch)
 	for _, p := range pins {
 		fmt.Fprintf(h, "%s %s %s %s %s\n", p.Package, p.Version, p.Architecture, p.Filename, p.SHA256)
 	}

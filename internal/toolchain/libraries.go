@@ -8,6 +8,7 @@ import (
 	"github.com/weldgo/weld/internal/artifact/linkdeps"
 	"github.com/weldgo/weld/internal/atomicfile"
 	"github.com/weldgo/weld/internal/lock"
+	"github.com/weldgo/weld/internal/sysroot"
 	"github.com/weldgo/weld/internal/target"
 )
 
@@ -20,18 +21,35 @@ type Library struct {
 	SHA256 string
 	// Package, Version and Arch are the Debian package that provides it.
 	Package, Version, Arch string
-	// DebSHA256 is the .deb's sha256, when the lock pins it.
+	// DebSHA256 is the .deb's sha256, for a package of the target's
+	// sysroot.
 	DebSHA256 string
-	License   string
-	DLL       bool
+	// License is the package's license, from its Debian copyright file.
+	License string
+	DLL     bool
+	// Path is where the file was found, and Copyright the package's
+	// copyright file; neither goes into an SBOM or the lock.
+	Path, Copyright string
+}
+
+// Pin is the library as weld.lock pins it for a target.
+func (l Library) Pin(t target.Target) lock.Library {
+	return lock.Library{Target: t.String(), File: l.File, SHA256: l.SHA256, Package: l.Package, Version: l.Version, Arch: l.Arch}
 }
 
 // Libraries lists the shared libraries that the cgo binary at path for t
 // loads (or, for Windows, the DLLs its archive bundles), each with the
-// Debian package that provides it: from the sysroot that l pins for a
-// cross target (with the .deb's sha256), from this machine's dpkg
-// otherwise.
-func (r *Resolver) Libraries(ctx context.Context, t target.Target, path string, l *lock.Lock) ([]Library, error) {
+// file's sha256, the Debian package that provides it and that package's
+// license: a file of the target's sysroot from the sysroot's packages
+// (with the .deb's sha256), any other file (the host's libraries, a cross
+// toolchain's runtime under /usr/<triplet>, mingw's DLLs) from this
+// machine's dpkg.
+func (r *Resolver) Libraries(ctx context.Context, t target.Target, path string) ([]Library, error) {
+	sr, err := r.Sysroot(ctx, t)
+	if err != nil {
+		return nil, err
+	}
+	var out []Library
 	if t.OS == "windows" {
 		dirs, err := r.DLLDirs(ctx, t)
 		if err != nil {
@@ -41,93 +59,107 @@ func (r *Resolver) Libraries(ctx context.Context, t target.Target, path string, 
 		if err != nil {
 			return nil, err
 		}
-		var out []Library
 		for _, d := range dlls {
-			l := Library{File: filepath.Base(d), DLL: true}
-			l.SHA256, _ = atomicfile.SHA256(d)
-			if p, ok := linkdeps.PackageOfFile(d); ok {
-				l.Package, l.Version, l.Arch = p.Name, p.Version, p.Architecture
+			out = append(out, Library{File: filepath.Base(d), Path: d, DLL: true})
+		}
+	} else {
+		info, err := linkdeps.ELFNeeds(path)
+		if err != nil {
+			return nil, err
+		}
+		dirs, _, err := r.LibraryDirs(ctx, t)
+		if err != nil {
+			return nil, err
+		}
+		for _, soname := range info.Needed {
+			l := Library{File: soname}
+			for _, d := range dirs {
+				if p := filepath.Join(d, soname); fileExists(p) {
+					l.Path = p
+					break
+				}
 			}
 			out = append(out, l)
 		}
-		return out, nil
 	}
-	info, err := linkdeps.ELFNeeds(path)
-	if err != nil {
-		return nil, err
-	}
-	resolve, err := r.PackageOf(ctx, t)
-	if err != nil {
-		return nil, err
-	}
-	dirs, _, err := r.LibraryDirs(ctx, t)
-	if err != nil {
-		return nil, err
-	}
-	pinned := map[string]Library{}
-	if sr, ok := l.SysrootFor(t.String()); ok {
-		for _, p := range sr.Packages {
-			pinned[p.Package] = Library{Package: p.Package, Version: p.Version, Arch: p.Architecture, DebSHA256: p.SHA256}
+	for i := range out {
+		if out[i].Path != "" {
+			out[i].SHA256, _ = atomicfile.SHA256(out[i].Path)
 		}
 	}
-	arch, _ := target.PackageArch(t)
-	var out []Library
-	var ask []string
-	files := map[string]string{}
-	for _, soname := range info.Needed {
-		l := Library{File: soname}
-		for _, d := range dirs {
-			p := filepath.Join(d, soname)
-			if sum, err := atomicfile.SHA256(p); err == nil {
-				l.SHA256, files[soname] = sum, p
-				break
+	r.packagesOf(out, sr)
+	if t.OS != "windows" {
+		// A library no file was found for: its package from the
+		// sysroot's shlibs files, or the host's.
+		resolve, err := r.PackageOf(ctx, t)
+		if err != nil {
+			return nil, err
+		}
+		var ask []string
+		arch, _ := target.PackageArch(t)
+		for i, l := range out {
+			if l.Package == "" && l.Path == "" {
+				if pkg, _, ok := resolve(l.File); ok {
+					out[i].Package = pkg
+					ask = append(ask, pkg+":"+arch, pkg)
+				}
 			}
 		}
-		out = append(out, l)
-	}
-	// This machine's libraries: their owners from one dpkg run. A cross
-	// target's come from its sysroot's shlibs files (and the lock's pins).
-	var owners map[string]string
-	if t == target.Host() {
-		var paths []string
-		for _, p := range files {
-			paths = append(paths, p)
+		installed := linkdeps.InstalledAll(ask)
+		for i, l := range out {
+			if l.Package != "" && l.Version == "" {
+				if p, ok := installed[l.Package+":"+arch]; ok {
+					out[i].Version, out[i].Arch = p.Version, p.Architecture
+				} else if p, ok := installed[l.Package]; ok {
+					out[i].Version, out[i].Arch = p.Version, p.Architecture
+				}
+			}
 		}
-		owners = linkdeps.OwnersOf(paths)
 	}
 	for i, l := range out {
-		pkg, ok := "", false
-		if owners != nil {
-			pkg, ok = owners[files[l.File]]
-			pkg, _, _ = strings.Cut(pkg, ":")
-		} else {
-			pkg, _, ok = resolve(l.File)
+		if l.Copyright == "" && l.Package != "" {
+			out[i].Copyright = filepath.Join("/usr/share/doc", l.Package, "copyright")
 		}
-		if !ok || pkg == "" {
-			continue
-		}
-		if p, pinnedOK := pinned[pkg]; pinnedOK {
-			p.File, p.SHA256 = l.File, l.SHA256
-			out[i] = p
-			continue
-		}
-		out[i].Package = pkg
-		ask = append(ask, pkg+":"+arch, pkg)
-	}
-	// The packages no sysroot pins are this machine's: one dpkg run
-	// gives every version.
-	installed := linkdeps.InstalledAll(ask)
-	for i, l := range out {
-		if l.Version != "" || l.Package == "" {
-			continue
-		}
-		p, ok := installed[l.Package+":"+arch]
-		if !ok {
-			p, ok = installed[l.Package]
-		}
-		if ok {
-			out[i].Package, out[i].Version, out[i].Arch = p.Name, p.Version, p.Architecture
+		if out[i].Copyright != "" {
+			out[i].License = r.license(out[i].Copyright)
 		}
 	}
 	return out, nil
+}
+
+// packagesOf finds the package of every library file: the sysroot's
+// package for a file in it, else this machine's, with one dpkg -S and one
+// dpkg-query run for all of them.
+func (r *Resolver) packagesOf(libs []Library, sr *sysroot.Sysroot) {
+	var hostPaths []string
+	for i, l := range libs {
+		if l.Path == "" {
+			continue
+		}
+		if sr != nil {
+			if p, ok := sr.Owner(l.Path); ok {
+				libs[i].Package, libs[i].Version, libs[i].Arch, libs[i].DebSHA256 = p.Package, p.Version, p.Architecture, p.SHA256
+				libs[i].Copyright = sr.CopyrightFile(p.Package)
+				continue
+			}
+		}
+		hostPaths = append(hostPaths, l.Path)
+	}
+	owners := linkdeps.OwnersOf(hostPaths)
+	var ask []string
+	for _, o := range owners {
+		ask = append(ask, o)
+	}
+	installed := linkdeps.InstalledAll(ask)
+	for i, l := range libs {
+		owner, ok := owners[l.Path]
+		if !ok || libs[i].Package != "" {
+			continue
+		}
+		if p, ok := installed[owner]; ok {
+			libs[i].Package, libs[i].Version, libs[i].Arch = p.Name, p.Version, p.Architecture
+		} else {
+			libs[i].Package, _, _ = strings.Cut(owner, ":")
+		}
+	}
 }

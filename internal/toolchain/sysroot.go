@@ -46,7 +46,13 @@ func (r *Resolver) Sysroot(ctx context.Context, t target.Target) (*sysroot.Sysro
 		components = st.Sysroot.Components
 	}
 	req := sysroot.Request{Archive: archive, Suite: suite, Components: components, Arch: arch,
-		Packages: st.Sysroot.Debian, CacheDir: outcache.DownloadDir(), Warn: r.Steps.Warn}
+		Packages: st.Sysroot.Debian, CacheDir: outcache.DownloadDir(), Warn: r.Steps.Warn,
+		Meter: func(detail string) sysroot.ByteMeter {
+			if m := r.Steps.Meter("fetching", detail, 0); m != nil {
+				return m
+			}
+			return nil // not a typed nil: no counting at all
+		}}
 	if r.Go.Verbosity() != nil {
 		req.Log = r.Steps.Note
 	}

@@ -43,6 +43,7 @@ type Resolver struct {
 	libraries  map[string]cdeps.Library
 	compilers  map[string]string
 	ccLibDirs  map[string][]string
+	licenses   map[string]string
 	// building serialises sysroot assembly: two targets may share a
 	// download, and the lock records each once.
 	building sync.Mutex

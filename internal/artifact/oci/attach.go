@@ -1,8 +1,10 @@
 package oci
 
 import (
+	"crypto"
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"strings"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
@@ -29,10 +31,16 @@ const (
 type Attachment struct {
 	Tag   string
 	Image v1.Image
+	// LayoutKind, when set, marks the attachment in an OCI layout the way
+	// cosign save does (LayoutKindSignatures, LayoutKindAtts), for the
+	// signatures and attestations of the published image or index, so
+	// that cosign verify --local-image finds them.
+	LayoutKind string
 }
 
 // AttachmentTag is the tag of what is attached to the image or index with
-// digest d: "sbom" for SBOMs, "att" for attestations.
+// digest d: "sbom" for SBOMs, "att" for attestations, "sig" for
+// signatures.
 func AttachmentTag(d v1.Hash, suffix string) string {
 	return d.Algorithm + "-" + d.Hex + "." + suffix
 }
@@ -41,6 +49,8 @@ func AttachmentTag(d v1.Hash, suffix string) string {
 type Document struct {
 	MediaType types.MediaType
 	Data      []byte
+	// Annotations are the layer's, in the image's manifest.
+	Annotations map[string]string
 }
 
 // AttachmentImage is an OCI image whose layers are docs, in order, with
@@ -50,25 +60,73 @@ func AttachmentImage(docs []Document) (v1.Image, error) {
 	img = mutate.ConfigMediaType(img, types.OCIConfigJSON)
 	for _, d := range docs {
 		var err error
-		if img, err = mutate.AppendLayers(img, static.NewLayer(d.Data, d.MediaType)); err != nil {
+		if img, err = mutate.Append(img, mutate.Addendum{Layer: static.NewLayer(d.Data, d.MediaType), Annotations: d.Annotations}); err != nil {
 			return nil, err
 		}
 	}
 	return img, nil
 }
 
-// DSSE wraps an in-toto statement in an unsigned DSSE envelope, the layer
-// format of an attestation attachment. Signatures are added when weld
-// signs (not yet).
-func DSSE(statement []byte) ([]byte, error) {
+// DSSE wraps an in-toto statement in a DSSE envelope, the layer format of
+// an attestation attachment, signed with signer (over the envelope's
+// pre-authentication encoding, as cosign verify-attestation checks it),
+// or unsigned when signer is nil.
+func DSSE(statement []byte, signer crypto.Signer) ([]byte, error) {
+	sigs := []dsseSignature{}
+	if signer != nil {
+		sig, err := Sign(signer, pae(InTotoPayloadType, statement))
+		if err != nil {
+			return nil, fmt.Errorf("signing the attestation: %w", err)
+		}
+		sigs = append(sigs, dsseSignature{Sig: base64.StdEncoding.EncodeToString(sig)})
+	}
 	return json.Marshal(map[string]any{
 		"payloadType": InTotoPayloadType,
 		"payload":     base64.StdEncoding.EncodeToString(statement),
-		"signatures":  []any{},
+		"signatures":  sigs,
 	})
+}
+
+// AttestationImage is the attestation attachment (tag sha256-HEX.att) of
+// an in-toto statement: its DSSE envelope, signed with signer (or
+// unsigned when signer is nil). A signed envelope's layer is annotated as
+// cosign annotates it: cosign verify-attestation reads a layer without a
+// (here empty: the signature is in the envelope) signature annotation as
+// no attestation at all.
+func AttestationImage(statement []byte, signer crypto.Signer) (v1.Image, error) {
+	envelope, err := DSSE(statement, signer)
+	if err != nil {
+		return nil, err
+	}
+	doc := Document{MediaType: DSSEMediaType, Data: envelope}
+	if signer != nil {
+		var st struct {
+			PredicateType string `json:"predicateType"`
+		}
+		if err := json.Unmarshal(statement, &st); err != nil {
+			return nil, fmt.Errorf("reading the attestation's predicate type: %w", err)
+		}
+		doc.Annotations = map[string]string{SignatureAnnotation: "", "predicateType": st.PredicateType}
+	}
+	return AttachmentImage([]Document{doc})
+}
+
+// dsseSignature is one signature of a DSSE envelope; weld's keys have no
+// key id (cosign's key-based verification needs none).
+type dsseSignature struct {
+	KeyID string `json:"keyid"`
+	Sig   string `json:"sig"`
 }
 
 // IsAttachmentTag says a tag names an attachment rather than an image.
 func IsAttachmentTag(tag string) bool {
-	return strings.HasPrefix(tag, "sha256-") && (strings.HasSuffix(tag, ".sbom") || strings.HasSuffix(tag, ".att"))
+	if !strings.HasPrefix(tag, "sha256-") {
+		return false
+	}
+	for _, suffix := range []string{".sbom", ".att", ".sig"} {
+		if strings.HasSuffix(tag, suffix) {
+			return true
+		}
+	}
+	return false
 }

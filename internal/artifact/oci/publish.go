@@ -84,10 +84,28 @@ func (l Layout) publish(a Artifact) error {
 	if len(tags) == 0 {
 		tags = []string{""}
 	}
+	// A signed image or index is marked as cosign save marks it, so that
+	// cosign verify --local-image finds it beside its signatures.
+	kind := ""
+	for _, at := range a.Attachments {
+		if at.LayoutKind != "" {
+			kind = LayoutKindImage
+			if a.Index != nil {
+				kind = LayoutKindIndex
+			}
+		}
+	}
 	for _, tag := range tags {
-		var opts []layout.Option
+		annotations := map[string]string{}
 		if tag != "" {
-			opts = append(opts, layout.WithAnnotations(map[string]string{RefName: tag}))
+			annotations[RefName] = tag
+		}
+		if kind != "" {
+			annotations[LayoutKindAnnotation] = kind
+		}
+		var opts []layout.Option
+		if len(annotations) > 0 {
+			opts = append(opts, layout.WithAnnotations(annotations))
 		}
 		if a.Index != nil {
 			err = p.AppendIndex(a.Index, opts...)
@@ -99,7 +117,11 @@ func (l Layout) publish(a Artifact) error {
 		}
 	}
 	for _, at := range a.Attachments {
-		if err := p.AppendImage(at.Image, layout.WithAnnotations(map[string]string{RefName: at.Tag})); err != nil {
+		annotations := map[string]string{RefName: at.Tag}
+		if at.LayoutKind != "" {
+			annotations[LayoutKindAnnotation] = at.LayoutKind
+		}
+		if err := p.AppendImage(at.Image, layout.WithAnnotations(annotations)); err != nil {
 			return err
 		}
 	}
@@ -229,6 +251,15 @@ func (r Registry) Publish(ctx context.Context, a Artifact) (string, error) {
 		}
 	}
 	return fmt.Sprintf("pushed %s@%s", refs[0].Context(), d), nil
+}
+
+// Repository is the repository pushed to (registry/name, without a tag).
+func (r Registry) Repository() (string, error) {
+	refs, err := r.refs()
+	if err != nil {
+		return "", err
+	}
+	return refs[0].Context().Name(), nil
 }
 
 func (r Registry) refs() ([]name.Tag, error) {
