@@ -106,6 +106,7 @@ func TestImgserverEverywhere(t *testing.T) {
 			if contents := run(t, "dpkg-deb", "--contents", deb); !strings.Contains(contents, "./usr/bin/imgserver") {
 				t.Errorf("%s: no /usr/bin/imgserver in\n%s", c.file, contents)
 			}
+			checkDebianTools(t, deb)
 		}
 		if os.Getuid() == 0 && (os.Getenv("CI") == "true" || os.Getenv("WELD_TEST_INSTALL") == "1") {
 			installAndRun(t, artifact("imgserver_1.0.0_amd64.deb"))
@@ -187,6 +188,26 @@ func TestImgserverEverywhere(t *testing.T) {
 			}
 		}
 	})
+}
+
+// checkDebianTools runs Debian's checkers on an example package: lintian
+// finds no error, and the systemd unit, as installed, passes
+// systemd-analyze verify with the package extracted as its root (so the
+// unit's ExecStart is the packaged binary).
+func checkDebianTools(t *testing.T, deb string) {
+	t.Helper()
+	requireTool(t, "lintian")
+	requireTool(t, "systemd-analyze")
+	cmd := exec.Command("lintian", "--fail-on", "error", deb)
+	if out, err := cmd.CombinedOutput(); err != nil || strings.Contains(string(out), "\nE: ") || strings.HasPrefix(string(out), "E: ") {
+		t.Errorf("lintian %s: %v\n%s", filepath.Base(deb), err, out)
+	}
+	root := t.TempDir()
+	run(t, "dpkg-deb", "--extract", deb, root)
+	run(t, "systemd-analyze", "verify", "--recursive-errors=no", "--root="+root, "/usr/lib/systemd/system/imgserver.service")
+	if conf := run(t, "dpkg-deb", "--field", deb, "Depends"); !strings.Contains(conf, "adduser") {
+		t.Errorf("%s: the postinst creates the user imgserver but Depends lacks adduser: %s", filepath.Base(deb), conf)
+	}
 }
 
 // libraryPin returns the pin of a library file of a target in l.

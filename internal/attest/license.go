@@ -50,37 +50,61 @@ func licenseScanner() *licensecheck.Scanner {
 	return scanner
 }
 
-// ModuleLicense detects the licenses of a module from the license files
-// at its root, with licensecheck's classifier, as an SPDX expression
-// ("MIT", "Apache-2.0 AND BSD-3-Clause"). It returns "" when there is no
-// license file or too little of it is recognised.
-func ModuleLicense(dir string) string {
+// LicenseFile is one license file at the root of a module.
+type LicenseFile struct {
+	Name string // as in the module, e.g. LICENSE
+	Text []byte
+	// IDs are the SPDX identifiers licensecheck recognises in Text,
+	// sorted; nil when too little of the file is recognised license text.
+	IDs []string
+}
+
+// ModuleLicenseFiles reads the license files at the root of the module in
+// dir, sorted by name, and classifies each with licensecheck. Unreadable
+// files and files over 1 MiB are left out.
+func ModuleLicenseFiles(dir string) []LicenseFile {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
-		return ""
+		return nil
 	}
-	ids := map[string]bool{}
+	var out []LicenseFile
 	for _, e := range entries {
-		name := strings.ToLower(e.Name())
-		if e.IsDir() || !isLicenseFile(name) {
+		if e.IsDir() || !isLicenseFile(strings.ToLower(e.Name())) {
 			continue
 		}
 		data, err := os.ReadFile(filepath.Join(dir, e.Name()))
 		if err != nil || len(data) > 1<<20 {
 			continue
 		}
-		sc := licenseScanner()
-		if sc == nil {
-			return ""
-		}
-		cov := sc.Scan(data)
-		if cov.Percent < minCoverage {
-			continue
-		}
-		for _, m := range cov.Match {
-			if !m.IsURL {
-				ids[m.ID] = true
+		f := LicenseFile{Name: e.Name(), Text: data}
+		if sc := licenseScanner(); sc != nil {
+			if cov := sc.Scan(data); cov.Percent >= minCoverage {
+				ids := map[string]bool{}
+				for _, m := range cov.Match {
+					if !m.IsURL {
+						ids[m.ID] = true
+					}
+				}
+				for id := range ids {
+					f.IDs = append(f.IDs, id)
+				}
+				sort.Strings(f.IDs)
 			}
+		}
+		out = append(out, f)
+	}
+	return out
+}
+
+// ModuleLicense detects the licenses of a module from the license files
+// at its root, with licensecheck's classifier, as an SPDX expression
+// ("MIT", "Apache-2.0 AND BSD-3-Clause"). It returns "" when there is no
+// license file or too little of it is recognised.
+func ModuleLicense(dir string) string {
+	ids := map[string]bool{}
+	for _, f := range ModuleLicenseFiles(dir) {
+		for _, id := range f.IDs {
+			ids[id] = true
 		}
 	}
 	var out []string

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"path/filepath"
 
+	"github.com/weldgo/weld/internal/artifact/deb"
 	"github.com/weldgo/weld/internal/build"
 	"github.com/weldgo/weld/internal/outcache"
 	"github.com/weldgo/weld/internal/progress"
@@ -32,11 +33,23 @@ func (c *Cached) Pack(ctx context.Context, b build.Binary) ([]string, error) {
 		return w.Pack(ctx, b)
 	}
 	out := w.Spec.Outputs
-	deb := ""
-	if out.Deb != nil {
-		deb = fmt.Sprintf("%q %q %q %q %q", out.Deb.Package, out.Deb.Maintainer, out.Deb.Description, out.Deb.Homepage, out.Deb.Section)
+	debKey := ""
+	if out.Deb != nil && b.Target.OS == "linux" {
+		version, err := deb.VersionFromGo(w.Spec.Version)
+		if err != nil {
+			return nil, err
+		}
+		// The package's own files (the copyright file, the manifest's
+		// files and unit) are part of the key: editing one makes a new
+		// package.
+		content, err := w.debContent(b, version)
+		if err != nil {
+			return nil, fmt.Errorf("packaging %s as .deb: %w", b.Target, err)
+		}
+		debKey = fmt.Sprintf("%q %q %q %q %q %s", out.Deb.Package, out.Deb.Maintainer, out.Deb.Description, out.Deb.Homepage,
+			out.Deb.Section, content.digest())
 	}
-	key := outcache.Key("weld packages v1", b.Key, fmt.Sprint(out.Archive), deb,
+	key := outcache.Key("weld packages v2", b.Key, fmt.Sprint(out.Archive), debKey,
 		w.Spec.Version, w.MTime.String(), w.Tools.Fingerprint(ctx, b.Target, nil))
 	what := "the packages of " + b.Target.String()
 	if paths, ok := c.fromCache(ctx, key, what); ok {

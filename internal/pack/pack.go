@@ -12,15 +12,16 @@ import (
 	"path/filepath"
 	"runtime"
 	"strconv"
+	"sync"
 	"time"
 
 	"golang.org/x/sync/errgroup"
 
 	"github.com/weldgo/weld/internal/artifact/archive"
-	"github.com/weldgo/weld/internal/artifact/deb"
 	"github.com/weldgo/weld/internal/artifact/linkdeps"
 	"github.com/weldgo/weld/internal/atomicfile"
 	"github.com/weldgo/weld/internal/build"
+	"github.com/weldgo/weld/internal/compose"
 	"github.com/weldgo/weld/internal/spec"
 	"github.com/weldgo/weld/internal/target"
 	"github.com/weldgo/weld/internal/toolchain"
@@ -75,6 +76,11 @@ type Writer struct {
 	Tools  *toolchain.Resolver
 	// MTime is the time of every packaged file.
 	MTime time.Time
+	// Comp is the composition, whose modules' license files make the
+	// .deb's copyright file.
+	Comp *compose.Composition
+
+	licenses sync.Map // module directory → []attest.LicenseFile
 }
 
 // Wanted says whether the manifest asks for any package.
@@ -165,37 +171,6 @@ func (w *Writer) dllBundle(ctx context.Context, a build.Binary) ([]string, error
 		return nil, err
 	}
 	return linkdeps.DLLClosure(a.Path, dirs)
-}
-
-// writeDeb writes a .deb with the binary at /usr/bin/NAME and Depends
-// computed from the libraries the binary loads.
-func (w *Writer) writeDeb(ctx context.Context, a build.Binary, mtime time.Time) (string, error) {
-	sp, d := w.Spec, w.Spec.Outputs.Deb
-	arch, err := target.PackageArch(a.Target)
-	if err != nil {
-		return "", err
-	}
-	version, err := deb.VersionFromGo(sp.Version)
-	if err != nil {
-		return "", err
-	}
-	depends, err := w.debDepends(ctx, a)
-	if err != nil {
-		return "", err
-	}
-	name := d.Package
-	if name == "" {
-		name = sp.Name
-	}
-	pkg := deb.Package{Name: name, Version: version, Architecture: arch, Maintainer: d.Maintainer,
-		Description: d.Description, Homepage: d.Homepage, Section: d.Section, Depends: depends, MTime: mtime,
-		Files: []archive.File{{Name: "usr/bin/" + sp.Name, Mode: 0o755, Src: a.Path}}}
-	var buf bytes.Buffer
-	if err := deb.Write(&buf, pkg); err != nil {
-		return "", err
-	}
-	path := filepath.Join(w.OutDir, pkg.FileName())
-	return path, writeOutput(ctx, path, buf.Bytes())
 }
 
 // debDepends maps each DT_NEEDED library to the Debian package that

@@ -56,7 +56,7 @@ func (s *Session) attest(ctx context.Context, arts []Artifact) error {
 			o := s.opts.Spec.Outputs
 			// a.Key already names weld itself (outcache.WeldIdentity).
 			key = outcache.Key("weld sbom v2", a.Key, strings.Join(formats, ","), created.String(), strings.Join(names, ","),
-				fmt.Sprint(o.Archive), fmt.Sprintf("%+v", o.Deb), s.opts.Spec.Version, cside)
+				fmt.Sprint(o.Archive), fmt.Sprintf("%+v", o.Deb), pack.DebInputs(s.opts.Spec), s.opts.Spec.Version, cside)
 			keys = append(keys, key)
 			if len(formats) == 0 {
 				continue

@@ -122,6 +122,13 @@ func (s *Session) pack(ctx context.Context, bins []build.Binary) ([]Artifact, er
 	if s.opts.NoPackages || !w.Wanted() {
 		return out, nil
 	}
+	if s.opts.Spec.Outputs.Deb != nil {
+		// The .deb's copyright file names the composition's modules.
+		if err := s.composition(ctx); err != nil {
+			return nil, err
+		}
+		w.Comp = s.Comp
+	}
 	var err error
 	if w.MTime, err = pack.Epoch(s.opts.Go.Getenv); err != nil {
 		return nil, err

@@ -64,6 +64,9 @@ func (p *Plan) Render(file, dir string) ([]byte, error) {
 #   deb:                           # a .deb per Linux target
 #     maintainer: Your Name <you@example.com>
 #     description: what the program does
+#     files: {app.toml: /etc/app/app.toml}  # extra files; those under /etc are conffiles
+#     systemd: {unit: app.service}         # a systemd unit, enabled on install
+#     user: app                            # a system user to run as, created on install
 #   image:                         # weld image: an OCI image per Linux target
 #     ports: [8080/tcp]
 `)

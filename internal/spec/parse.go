@@ -193,6 +193,12 @@ func (s *Spec) resolveDirs() error {
 			img.Base = "oci-layout:" + absDir(dir)
 		}
 	}
+	if d := s.Outputs.Deb; d != nil {
+		for i := range d.Files {
+			d.Files[i].Src = absDir(d.Files[i].Src)
+		}
+		d.Unit = absDir(d.Unit)
+	}
 	for i := range s.Targets {
 		s.Targets[i].Sysroot.Dir = absDir(s.Targets[i].Sysroot.Dir)
 		// pkg_config_path is a list, like PKG_CONFIG_LIBDIR.

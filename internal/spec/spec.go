@@ -113,14 +113,33 @@ type ImageFile struct {
 	Pos Pos
 }
 
-// DebOutput holds the .deb control fields that the manifest provides.
+// DebOutput holds the .deb control fields that the manifest provides,
+// and what the package installs beside the binary.
 type DebOutput struct {
 	Package     string // default: the binary name
 	Maintainer  string
 	Description string
 	Homepage    string
 	Section     string
-	Pos         Pos
+	// Files are extra files the package installs, in manifest order;
+	// those under /etc are conffiles.
+	Files []DebFile
+	// Unit is the systemd service unit (a file on this machine), installed
+	// as /usr/lib/systemd/system/PACKAGE.service and enabled; "" for none.
+	Unit    string
+	UnitPos Pos
+	// User and Group are the system user and group the program runs as,
+	// created when the package is installed; "" for none.
+	User, Group       string
+	UserPos, GroupPos Pos
+	Pos               Pos
+}
+
+// DebFile is a file the .deb installs.
+type DebFile struct {
+	Src string // on the build machine; absolute after parsing
+	Dst string // absolute install path, e.g. /etc/imgserver/config.toml
+	Pos Pos
 }
 
 // TargetEntry is one entry of targets: the platform and, optionally, how C code

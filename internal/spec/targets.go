@@ -74,15 +74,9 @@ func (r nodeReader) outputs(n *yaml.Node) (Outputs, error) {
 			return r.strList(&o.SBOM, "outputs.sbom")(n)
 		},
 		"deb": func(n *yaml.Node) error {
-			d := &DebOutput{Pos: r.pos(resolve(n))}
-			o.Deb = d
-			return r.fields(n, "outputs.deb", map[string]func(*yaml.Node) error{
-				"package":     r.str(&d.Package, "outputs.deb.package"),
-				"maintainer":  r.str(&d.Maintainer, "outputs.deb.maintainer"),
-				"description": r.str(&d.Description, "outputs.deb.description"),
-				"homepage":    r.str(&d.Homepage, "outputs.deb.homepage"),
-				"section":     r.str(&d.Section, "outputs.deb.section"),
-			})
+			var err error
+			o.Deb, err = r.deb(n)
+			return err
 		},
 	})
 	switch strings.ToLower(archive) {

@@ -369,7 +369,7 @@ func TestParseOutputsErrors(t *testing.T) {
 		{"deb without description", tDoc{tApp, "version: 1.0.0", "outputs:", "  deb:", "    maintainer: A <a@x>"},
 			"weld.yaml:5:5: outputs.deb needs maintainer: (Name <email>) and description: (one line)"},
 		{"deb unknown key", tDoc{tApp, "version: 1", "outputs: {deb: {arch: all}}"},
-			`weld.yaml:3:17: unknown key "arch" in outputs.deb (known keys: description, homepage, maintainer, package, section)`},
+			`weld.yaml:3:17: unknown key "arch" in outputs.deb (known keys: description, files, group, homepage, maintainer, package, section, systemd, user)`},
 		{"relative dst", tDoc{tApp, "outputs:", "  image:", "    files:", "      - {src: a, dst: etc/a}"}, "weld.yaml:5:9: " + needsFile},
 		{"missing src", tDoc{tApp, "outputs:", "  image:", "    files:", "      - {dst: /etc/a}"}, "weld.yaml:5:9: " + needsFile},
 		{"files not a list", tDoc{tApp, "outputs: {image: {files: {src: a}}}"}, "weld.yaml:2:26: outputs.image.files must be a list, not a mapping"},

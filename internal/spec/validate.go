@@ -66,6 +66,9 @@ func (s *Spec) Validate() error {
 		if err := checkDeb(s.Name, s.Version, d); err != nil {
 			return errorf(d.Pos, "outputs.deb: %v", err)
 		}
+		if err := s.checkDebInstall(d); err != nil {
+			return err
+		}
 	}
 	seenTargets := map[string]Pos{}
 	for _, t := range s.Targets {

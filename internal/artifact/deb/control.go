@@ -134,12 +134,27 @@ type fileSum struct {
 	md5  [md5.Size]byte
 }
 
-// md5sums renders DEBIAN/md5sums: "<hex>  <path>" per regular file, sorted
-// by path, paths without a leading "./" or "/".
+// md5sums renders DEBIAN/md5sums: "<hex>  <path>" per regular file but
+// the conffiles (dpkg records their sums itself, and dh_md5sums leaves
+// them out), sorted by path, paths without a leading "./" or "/".
 func md5sums(files []fileSum) string {
 	var b strings.Builder
 	for _, f := range files {
-		fmt.Fprintf(&b, "%x  %s\n", f.md5, f.name)
+		if !isConffile(f.name) {
+			fmt.Fprintf(&b, "%x  %s\n", f.md5, f.name)
+		}
+	}
+	return b.String()
+}
+
+// conffiles renders DEBIAN/conffiles: the absolute path of every file
+// under /etc, sorted; "" when there is none.
+func conffiles(files []fileSum) string {
+	var b strings.Builder
+	for _, f := range files {
+		if isConffile(f.name) {
+			fmt.Fprintf(&b, "/%s\n", f.name)
+		}
 	}
 	return b.String()
 }

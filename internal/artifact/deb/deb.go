@@ -5,7 +5,8 @@
 // with a directory entry for "./" and every parent). Both tarballs and the
 // ar headers carry Package.MTime and nothing of the build machine, so the
 // same Package gives the same bytes (see package archive for the tar and
-// gzip rules). Maintainer scripts and conffiles are not supported.
+// gzip rules). Every regular file under /etc is a conffile (Debian policy
+// 10.7.2), listed in ./conffiles; maintainer scripts are given as text.
 package deb
 
 import (
@@ -36,6 +37,9 @@ type Package struct {
 	// added; listing them too is allowed.
 	Files []archive.File
 	MTime time.Time // every timestamp in the package, e.g. SOURCE_DATE_EPOCH; zero means 1970-01-01
+	// Postinst, Prerm and Postrm are the maintainer scripts dpkg runs
+	// (policy chapter 6), each starting with "#!"; empty means none.
+	Postinst, Prerm, Postrm string
 }
 
 // FileName is the conventional name of p's .deb:
@@ -86,9 +90,28 @@ func (p Package) Check() error {
 		if err := f.Check(); err != nil {
 			return fmt.Errorf("deb package %s: %w", p.Name, err)
 		}
+		if strings.ContainsAny(f.Name, "\n\r") {
+			return fmt.Errorf("deb package %s: file %q: a line break cannot be listed in md5sums or conffiles", p.Name, f.Name)
+		}
+	}
+	for _, s := range p.scripts() {
+		if s.text != "" && !strings.HasPrefix(s.text, "#!") {
+			return fmt.Errorf("deb package %s: the %s script must start with #! and its interpreter, e.g. #!/bin/sh", p.Name, s.name)
+		}
 	}
 	return nil
 }
+
+type script struct{ name, text string }
+
+// scripts are p's maintainer scripts by their control archive names.
+func (p Package) scripts() []script {
+	return []script{{"postinst", p.Postinst}, {"postrm", p.Postrm}, {"prerm", p.Prerm}}
+}
+
+// isConffile says whether a data file (named without "./") is a
+// conffile: policy 10.7.2 wants every file under /etc to be one.
+func isConffile(name string) bool { return strings.HasPrefix(name, "etc/") }
 
 // Write writes p as a .deb to w.
 func Write(w io.Writer, p Package) error {
@@ -103,12 +126,21 @@ func Write(w io.Writer, p Package) error {
 	if err != nil {
 		return fmt.Errorf("writing deb %s control: %w", p.Name, err)
 	}
-	var ctrlTar bytes.Buffer
-	if err := archive.WriteTarGz(&ctrlTar, []archive.File{
+	ctrlFiles := []archive.File{
 		archive.Dir("./"),
 		{Name: "./control", Mode: 0o644, Data: []byte(ctrl)},
 		{Name: "./md5sums", Mode: 0o644, Data: []byte(md5sums(sums))},
-	}, p.MTime); err != nil {
+	}
+	if c := conffiles(sums); c != "" {
+		ctrlFiles = append(ctrlFiles, archive.File{Name: "./conffiles", Mode: 0o644, Data: []byte(c)})
+	}
+	for _, s := range p.scripts() {
+		if s.text != "" {
+			ctrlFiles = append(ctrlFiles, archive.File{Name: "./" + s.name, Mode: 0o755, Data: []byte(s.text)})
+		}
+	}
+	var ctrlTar bytes.Buffer
+	if err := archive.WriteTarGz(&ctrlTar, ctrlFiles, p.MTime); err != nil {
 		return fmt.Errorf("writing deb %s control: %w", p.Name, err)
 	}
 	mtime := p.MTime
