@@ -57,6 +57,12 @@ func (s *Session) restoreComposition() bool {
 	if err != nil {
 		return false
 	}
+	// The snapshot's generated file has the hashes, but a target's own
+	// file (ForTarget) is made again from them: restore them too, or a
+	// restored composition would build other bytes than a resolved one.
+	if err := c.RecordLocalHashes(localHashes(s.policy.Old)); err != nil {
+		return false
+	}
 	s.Comp = c
 	return true
 }
