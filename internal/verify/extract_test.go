@@ -3,6 +3,8 @@ package verify
 import (
 	"bytes"
 	"io"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -38,5 +40,30 @@ func TestArMember(t *testing.T) {
 	bad := "!<arch>\n" + hdr("data.tar.gz", 0)[:48] + "-1        " + "`\n"
 	if _, err := arMember(strings.NewReader(bad), "data.tar.gz"); err == nil {
 		t.Error("a negative member size was accepted")
+	}
+}
+
+func TestIsImage(t *testing.T) {
+	dir := t.TempDir()
+	layoutDir := filepath.Join(dir, "layout")
+	if err := os.MkdirAll(layoutDir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(layoutDir, "oci-layout"), []byte(`{"imageLayoutVersion":"1.0.0"}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for src, want := range map[string]bool{
+		layoutDir:                true,
+		dir:                      false, // a directory without oci-layout
+		"127.0.0.1:5000/app:1.0": true,
+		"registry.example/team/app@sha256:" + strings.Repeat("a", 64): true,
+		"localhost/app":                   true,
+		"dist/typo/app":                   false, // a missing file, not Docker Hub
+		"app:1.0":                         false,
+		filepath.Join(dir, "missing.tar"): false,
+	} {
+		if got := IsImage(src); got != want {
+			t.Errorf("IsImage(%q) = %v, want %v", src, got, want)
+		}
 	}
 }

@@ -23,7 +23,8 @@ import (
 
 // IsImage says whether src names an OCI image rather than a file: an OCI
 // layout directory, a docker tarball (.tar), or, when no such file
-// exists here, a registry reference such as 127.0.0.1:5000/app:1.0.
+// exists here, a registry reference that names its registry, such as
+// 127.0.0.1:5000/app:1.0 or registry.example/app@sha256:….
 func IsImage(src string) bool {
 	fi, err := os.Stat(src)
 	switch {
@@ -33,8 +34,15 @@ func IsImage(src string) bool {
 	case err == nil:
 		return strings.HasSuffix(src, ".tar")
 	}
+	// Only a reference that names its registry (a host with a dot or a
+	// port, or localhost): a mistyped file path must not send weld to
+	// Docker Hub.
+	host, _, ok := strings.Cut(src, "/")
+	if !ok || !(strings.ContainsAny(host, ".:") || host == "localhost") {
+		return false
+	}
 	_, err = name.ParseReference(src)
-	return err == nil && strings.Contains(src, "/")
+	return err == nil
 }
 
 // platformImage is one platform's image of an index.
