@@ -3,7 +3,6 @@ package cli
 import (
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 
 	"github.com/spf13/cobra"
@@ -57,7 +56,7 @@ miss: the go command compiles instead, and the build does not fail.`,
 			c := &cacheprog.Cache{Bucket: bucket, Dir: dir, Log: cmd.ErrOrStderr(), Verbose: verbose}
 			// The protocol runs on the process's own standard input and
 			// output, which the go command holds.
-			if err := cacheprog.Serve(cmd.Context(), c, os.Stdin, cmd.OutOrStdout()); err != nil {
+			if err := cacheprog.Serve(cmd.Context(), c, cmd.InOrStdin(), cmd.OutOrStdout()); err != nil {
 				return fmt.Errorf("cacheprog: %w", err)
 			}
 			return nil
