@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"testing"
 
 	"gocloud.dev/blob"
@@ -71,6 +72,47 @@ func TestCacheprogS3(t *testing.T) {
 	two, _ := os.ReadFile(filepath.Join(mod, "hello2"))
 	if len(one) == 0 || !bytes.Equal(one, two) {
 		t.Errorf("the two builds linked different binaries (%d and %d bytes)", len(one), len(two))
+	}
+
+	// Damaged objects on the server are misses: the build compiles and
+	// succeeds. (The S3 client may notice first, from the checksum the
+	// server stored; either way each is a warning and a miss.)
+	for _, object := range objects {
+		damageInPlace(t, object)
+	}
+	third := goBuildWith(t, mod, s3.Env, prog+t.TempDir(), "hello3")
+	if !compileLine.MatchString(third) || !strings.Contains(third, "; compiling instead") {
+		t.Errorf("the build from damaged objects did not compile, or did not warn:\n%s", third)
+	}
+	if !regexp.MustCompile(`weld cacheprog: \d+ gets: \d+ local hits, 0 store hits`).MatchString(third) {
+		t.Errorf("the build from damaged objects had store hits:\n%s", third)
+	}
+	if three, _ := os.ReadFile(filepath.Join(mod, "hello3")); !bytes.Equal(one, three) {
+		t.Errorf("the build from damaged objects linked another binary")
+	}
+
+	// That build stored the objects again: the next one compiles nothing.
+	fourth := goBuildWith(t, mod, s3.Env, prog+t.TempDir(), "hello4")
+	if m := compileLine.FindString(fourth); m != "" || strings.Contains(fourth, "warning") {
+		t.Errorf("the build after the damage was repaired compiled (%s) or warned:\n%s", m, fourth)
+	}
+}
+
+// damageInPlace changes a file's first byte, keeping its size, as a disk
+// or a faulty copy might.
+func damageInPlace(t *testing.T, path string) {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(data) == 0 {
+		data = []byte("x")
+	} else {
+		data[0] ^= 0xff
+	}
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
 	}
 }
 

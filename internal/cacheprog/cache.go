@@ -64,6 +64,7 @@ type Cache struct {
 	initOnce sync.Once
 	logMu    sync.Mutex
 	warnings atomic.Int64
+	suspect  sync.Map // hex OutputID → true: the store's copy failed a get
 	stats    Stats
 }
 
@@ -116,6 +117,12 @@ func (c *Cache) Get(ctx context.Context, actionID []byte) *Response {
 				// Remove it, so that the next put of this output
 				// stores it whole again.
 				c.Bucket.Delete(ctx, outputsPrefix+rec.Output)
+			}
+			if !store.IsNotExist(err) {
+				// Damaged or unreadable (an S3 client may see the
+				// damage first, as a checksum error): this process's
+				// put of it stores it again.
+				c.suspect.Store(rec.Output, true)
 			}
 			if !store.IsNotExist(err) {
 				c.warnf("output %s of action %s: %v; compiling instead", rec.Output, action, err)
@@ -191,11 +198,12 @@ func (c *Cache) Close() error {
 
 // upload stores the output, unless the store has it, then the action
 // record: in that order, so a reader that finds a record finds its output.
-// An output of the wrong size (damaged) is stored again; one damaged
-// otherwise is removed by the next get that reads it.
+// An output of the wrong size, or one that a get of this process could
+// not read, is stored again.
 func (c *Cache) upload(ctx context.Context, action string, rec actionRecord) error {
 	key := outputsPrefix + rec.Output
-	if attrs, err := c.Bucket.Attributes(ctx, key); err != nil || attrs.Size != rec.Size {
+	_, suspect := c.suspect.Load(rec.Output)
+	if attrs, err := c.Bucket.Attributes(ctx, key); suspect || err != nil || attrs.Size != rec.Size {
 		f, err := os.Open(c.outputPath(rec.Output))
 		if err != nil {
 			return err
