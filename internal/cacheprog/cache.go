@@ -123,8 +123,6 @@ func (c *Cache) Get(ctx context.Context, actionID []byte) *Response {
 				// damage first, as a checksum error): this process's
 				// put of it stores it again.
 				c.suspect.Store(rec.Output, true)
-			}
-			if !store.IsNotExist(err) {
 				c.warnf("output %s of action %s: %v; compiling instead", rec.Output, action, err)
 			}
 			return c.miss(action, "output not in the store")
@@ -169,9 +167,11 @@ func (c *Cache) Put(ctx context.Context, actionID, outputID, body []byte) (strin
 	c.saveRecord(action, rec)
 	c.logf("put %s: output %s, %d bytes", action, output, len(body))
 	c.uploads.Add(1)
-	c.slots <- struct{}{}
 	go func() {
 		defer c.uploads.Done()
+		// The build goes on while uploads wait for a slot: they
+		// read the local file, not memory.
+		c.slots <- struct{}{}
 		defer func() { <-c.slots }()
 		if err := c.upload(ctx, action, rec); err != nil {
 			c.stats.UploadErrors.Add(1)
