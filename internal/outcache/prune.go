@@ -32,7 +32,14 @@ var areas = []area{
 	{Name: "verified module fingerprints", Dir: VerifiedDirs},
 	{Name: "sysroots", Dir: filepath.Join("sysroot", "roots"), InUseFor: time.Hour},
 	{Name: "Debian packages", Dir: filepath.Join("sysroot", "debs")},
+	// A go command reads the files weld cacheprog hands it until the
+	// build ends.
+	{Name: "compile results (weld cacheprog)", Dir: CacheprogDir, InUseFor: time.Hour},
 }
+
+// CacheprogDir is where weld cacheprog keeps the files the go command
+// reads, relative to the cache directory.
+const CacheprogDir = "cacheprog"
 
 // AreaUsage is what one area of the cache holds.
 type AreaUsage struct {
