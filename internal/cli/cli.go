@@ -79,6 +79,7 @@ the targets you ship to.`,
 		newVerifyCmd(),
 		newDoctorCmd(),
 		newCacheCmd(),
+		newServeCmd(),
 		newKeygenCmd(),
 		newVersionCmd(),
 	)

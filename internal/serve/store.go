@@ -1,0 +1,92 @@
+package serve
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"gocloud.dev/blob"
+	_ "gocloud.dev/blob/fileblob"
+	"gocloud.dev/gcerrors"
+)
+
+// Store holds finished builds, shared by every replica that opens the
+// same URL.
+type Store interface {
+	// Get returns an object's reader, or an error for which
+	// IsNotFound is true.
+	Get(ctx context.Context, key string) (io.ReadCloser, error)
+	// Put writes an object whole: readers see all of it or nothing.
+	Put(ctx context.Context, key string, r io.Reader) error
+	Close() error
+}
+
+// ErrNotFound is returned for a missing object.
+var ErrNotFound = errors.New("not found")
+
+// OpenStore opens a gocloud.dev/blob bucket by URL; a plain directory
+// path is taken as file://DIR.
+//
+// TODO(serve): use internal/store (the cacheprog branch's opener, which
+// also registers s3://) once it is merged.
+func OpenStore(ctx context.Context, rawURL string) (Store, error) {
+	if !strings.Contains(rawURL, "://") {
+		dir, err := filepath.Abs(rawURL)
+		if err != nil {
+			return nil, err
+		}
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return nil, fmt.Errorf("opening store: %w", err)
+		}
+		rawURL = (&url.URL{Scheme: "file", Path: filepath.ToSlash(dir)}).String()
+	}
+	b, err := blob.OpenBucket(ctx, rawURL)
+	if err != nil {
+		return nil, fmt.Errorf("opening store %s: %w", rawURL, err)
+	}
+	return &bucketStore{b: b}, nil
+}
+
+type bucketStore struct{ b *blob.Bucket }
+
+func (s *bucketStore) Get(ctx context.Context, key string) (io.ReadCloser, error) {
+	r, err := s.b.NewReader(ctx, key, nil)
+	if gcerrors.Code(err) == gcerrors.NotFound {
+		return nil, fmt.Errorf("%s: %w", key, ErrNotFound)
+	}
+	return r, err
+}
+
+func (s *bucketStore) Put(ctx context.Context, key string, r io.Reader) error {
+	// The writer is committed on Close only, so a failed copy leaves
+	// nothing behind.
+	wctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	w, err := s.b.NewWriter(wctx, key, nil)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(w, r); err != nil {
+		cancel()
+		w.Close()
+		return fmt.Errorf("storing %s: %w", key, err)
+	}
+	return w.Close()
+}
+
+func (s *bucketStore) Close() error { return s.b.Close() }
+
+// getBytes reads a small object whole.
+func getBytes(ctx context.Context, s Store, key string) ([]byte, error) {
+	r, err := s.Get(ctx, key)
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	return io.ReadAll(r)
+}
