@@ -190,7 +190,8 @@ func find(list []Module, name string) *Module {
 type catalogParser struct{ file, dir string }
 
 func (p *catalogParser) errorf(n *yaml.Node, format string, args ...any) error {
-	return &CatalogError{File: p.file, Line: n.Line, Msg: fmt.Sprintf(format, args...)}
+	line := max(n.Line, 1) // an empty document has no line
+	return &CatalogError{File: p.file, Line: line, Msg: fmt.Sprintf(format, args...)}
 }
 
 func (p *catalogParser) abs(path string) string {
