@@ -214,7 +214,9 @@ func (s *Server) start(ctx context.Context, ch *choice) (*Record, *build, error)
 			}
 		}
 		if id != "" {
-			if rec, b, err := s.lookup(ctx, id); err == nil && (b != nil || rec.Status == Succeeded) {
+			// A build in flight or succeeded is shared; a failed or
+			// cancelled one is tried again.
+			if rec, b, err := s.lookup(ctx, id); err == nil && (!rec.finished() || rec.Status == Succeeded) {
 				if b == nil {
 					s.metrics.hit()
 				}
