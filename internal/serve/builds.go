@@ -313,15 +313,31 @@ func (s *Server) run(b *build) {
 	defer close(b.done)
 	defer b.events.Close()
 	defer os.RemoveAll(b.workDir)
-	if s.cfg.beforeBuild != nil {
-		s.cfg.beforeBuild(b.rec.ID)
-	}
-	ctx, cancel := context.WithTimeout(b.ctx, s.cfg.BuildTimeout)
-	defer cancel()
+	timed, cancelTimed := context.WithTimeout(b.ctx, s.cfg.BuildTimeout)
+	defer cancelTimed()
+	ctx, cancel := context.WithCancelCause(timed)
+	defer cancel(nil)
 	s.setStatus(b, Running, "")
 	start := time.Now()
 	steps := progress.NewJSONOnly(b.events)
-	rec, err := s.compile(ctx, b, steps)
+	l, elsewhere, err := s.acquire(ctx, b.rec.ID, func() {
+		steps.Note("another replica is building this composition; waiting for it")
+	})
+	if elsewhere != nil {
+		s.builtElsewhere(ctx, b, elsewhere)
+		return
+	}
+	var rec *Record
+	if err == nil {
+		defer s.releaseLeases(context.WithoutCancel(ctx), b.rec.ID)
+		holdCtx, stopHold := context.WithCancel(ctx)
+		defer stopHold()
+		go s.hold(holdCtx, b.rec.ID, l, func() { cancel(errLeaseLost) })
+		if s.cfg.beforeBuild != nil {
+			s.cfg.beforeBuild(b.rec.ID)
+		}
+		rec, err = s.compile(ctx, b, steps)
+	}
 	if err == nil {
 		err = s.save(context.WithoutCancel(ctx), b, rec, steps)
 	}
@@ -329,6 +345,8 @@ func (s *Server) run(b *build) {
 	switch {
 	case err != nil && errors.Is(ctx.Err(), context.DeadlineExceeded):
 		status, err = Failed, fmt.Errorf("the build took longer than %s and was stopped", s.cfg.BuildTimeout)
+	case err != nil && context.Cause(ctx) == errLeaseLost:
+		status, err = Failed, errLeaseLost
 	case err != nil && ctx.Err() != nil:
 		status, err = Cancelled, errors.New("cancelled: no client was waiting for the build")
 	case err != nil:
@@ -349,6 +367,26 @@ func (s *Server) run(b *build) {
 	s.mu.Unlock()
 	s.metrics.build(status, secs)
 	s.log.Info("build finished", "id", b.rec.ID, "status", status, "seconds", secs, "error", msg)
+}
+
+var errLeaseLost = errors.New("this replica's lease on the build expired and another replica took the build over; ask again for its result")
+
+// builtElsewhere finishes b with the record and events another replica
+// stored.
+func (s *Server) builtElsewhere(ctx context.Context, b *build, rec *Record) {
+	if data, err := getBytes(ctx, s.cfg.Store, eventsKey(rec.ID)); err == nil {
+		for _, line := range strings.Split(strings.TrimSpace(string(data)), "\n") {
+			if line != "" {
+				b.events.Write([]byte(line))
+			}
+		}
+	}
+	s.mu.Lock()
+	b.rec = *rec
+	b.rec.Cached = true
+	s.mu.Unlock()
+	s.metrics.hit()
+	s.log.Info("build finished by another replica", "id", rec.ID)
 }
 
 func (s *Server) setStatus(b *build, status, msg string) {

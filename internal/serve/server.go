@@ -2,6 +2,7 @@ package serve
 
 import (
 	"context"
+	"crypto/rand"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -27,6 +28,10 @@ type Config struct {
 	Abandon time.Duration
 	// WorkRoot holds the builds' work directories.
 	WorkRoot string
+	// LeaseTTL is how long a replica's lease on a build lasts unless
+	// renewed (every third of it); LeasePoll how often a replica waiting
+	// for another's build looks at the store.
+	LeaseTTL, LeasePoll time.Duration
 	// Env is the go command's environment.
 	Env []string
 	Log *slog.Logger
@@ -45,6 +50,8 @@ type Server struct {
 	metrics *metrics
 	base    context.Context
 	stop    context.CancelFunc
+	// replica names this server in the leases it takes.
+	replica string
 
 	mu       sync.Mutex
 	builds   map[string]*build
@@ -71,6 +78,12 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Abandon <= 0 {
 		cfg.Abandon = time.Minute
 	}
+	if cfg.LeaseTTL <= 0 {
+		cfg.LeaseTTL = 30 * time.Second
+	}
+	if cfg.LeasePoll <= 0 {
+		cfg.LeasePoll = time.Second
+	}
 	if cfg.Log == nil {
 		cfg.Log = slog.New(slog.NewJSONHandler(os.Stderr, nil))
 	}
@@ -85,8 +98,10 @@ func New(cfg Config) (*Server, error) {
 		cfg.listVersions = goListVersions(goEnv(cfg))
 	}
 	base, stop := context.WithCancel(context.Background())
+	host, _ := os.Hostname()
 	s := &Server{cfg: cfg, log: cfg.Log, metrics: newMetrics(), base: base, stop: stop,
-		builds: map[string]*build{}, owner: map[string]bool{}, resolved: map[string]string{},
+		replica: fmt.Sprintf("%s/%d/%s", host, os.Getpid(), rand.Text()[:8]),
+		builds:  map[string]*build{}, owner: map[string]bool{}, resolved: map[string]string{},
 		slots: make(chan struct{}, cfg.Workers+cfg.Queue), queue: make(chan *build, cfg.Workers+cfg.Queue)}
 	for range cfg.Workers {
 		s.workers.Add(1)

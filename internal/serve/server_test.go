@@ -215,6 +215,8 @@ func TestServeCancelsAbandonedBuild(t *testing.T) {
 		c.Abandon = 200 * time.Millisecond
 		c.beforeBuild = func(string) { <-hold }
 	})
+	release := sync.OnceFunc(func() { close(hold) })
+	t.Cleanup(release)
 	resp, rec := post(t, hs, `{"app": "app", "plugins": ["hello"], "target": "`+target.Host().String()+`"}`)
 	if resp.StatusCode != http.StatusAccepted {
 		t.Fatalf("POST: %s %v", resp.Status, rec)
@@ -227,7 +229,7 @@ func TestServeCancelsAbandonedBuild(t *testing.T) {
 	case <-time.After(20 * time.Second):
 		t.Fatal("the build nobody waits for was not cancelled")
 	}
-	close(hold)
+	release()
 	<-b.done
 	var final Record
 	json.Unmarshal(getBody(t, hs.URL+"/api/builds/"+b.rec.ID), &final)

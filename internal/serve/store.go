@@ -23,6 +23,12 @@ type Store interface {
 	Get(ctx context.Context, key string) (io.ReadCloser, error)
 	// Put writes an object whole: readers see all of it or nothing.
 	Put(ctx context.Context, key string, r io.Reader) error
+	// Create writes an object only if there is none under key (a
+	// conditional create); created is false when there was one.
+	Create(ctx context.Context, key string, data []byte) (created bool, err error)
+	// List returns the keys under prefix.
+	List(ctx context.Context, prefix string) ([]string, error)
+	Delete(ctx context.Context, key string) error
 	Close() error
 }
 
@@ -77,6 +83,37 @@ func (s *bucketStore) Put(ctx context.Context, key string, r io.Reader) error {
 		return fmt.Errorf("storing %s: %w", key, err)
 	}
 	return w.Close()
+}
+
+func (s *bucketStore) Create(ctx context.Context, key string, data []byte) (bool, error) {
+	err := s.b.WriteAll(ctx, key, data, &blob.WriterOptions{IfNotExist: true})
+	if gcerrors.Code(err) == gcerrors.FailedPrecondition {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+func (s *bucketStore) List(ctx context.Context, prefix string) ([]string, error) {
+	var keys []string
+	it := s.b.List(&blob.ListOptions{Prefix: prefix})
+	for {
+		obj, err := it.Next(ctx)
+		if err == io.EOF {
+			return keys, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		keys = append(keys, obj.Key)
+	}
+}
+
+func (s *bucketStore) Delete(ctx context.Context, key string) error {
+	err := s.b.Delete(ctx, key)
+	if gcerrors.Code(err) == gcerrors.NotFound {
+		return nil
+	}
+	return err
 }
 
 func (s *bucketStore) Close() error { return s.b.Close() }
