@@ -20,7 +20,7 @@ import (
 // repository (as cmd/weld's scripts do), with a module cache and a weld
 // cache of the test's own; the build cache is the developer's, which is
 // content-addressed.
-func fixtureEnv(t *testing.T) {
+func fixtureEnv(t testing.TB) {
 	t.Helper()
 	if _, err := exec.LookPath("go"); err != nil {
 		if os.Getenv("CI") == "true" {

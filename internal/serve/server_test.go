@@ -21,7 +21,7 @@ import (
 )
 
 // testCatalog serves the fixture app and two plugins for the host.
-func testCatalog(t *testing.T) *Catalog {
+func testCatalog(t testing.TB) *Catalog {
 	t.Helper()
 	text := strings.Replace(goodCatalog, "targets: [linux/amd64, windows/amd64]", "targets: ["+target.Host().String()+"]", 1)
 	c, err := ParseCatalog("catalog.yaml", t.TempDir(), []byte(text))
@@ -32,7 +32,7 @@ func testCatalog(t *testing.T) *Catalog {
 }
 
 // startServer starts a server on 127.0.0.1 over the store in dir.
-func startServer(t *testing.T, dir string, edit func(*Config)) (*Server, *httptest.Server) {
+func startServer(t testing.TB, dir string, edit func(*Config)) (*Server, *httptest.Server) {
 	t.Helper()
 	store, err := OpenStore(context.Background(), dir)
 	if err != nil {
