@@ -58,7 +58,7 @@ plugins:
     versions: [v1.0.0]
     apps: [app]
 targets: [linux/amd64, windows/amd64]
-outputs: [binary, archive]
+outputs: [binary, archive, image]
 `
 
 func TestParseCatalog(t *testing.T) {

@@ -8,8 +8,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/weldgo/weld/internal/pipeline"
 	"github.com/weldgo/weld/internal/progress"
@@ -53,12 +55,30 @@ func (s *Server) buildImage(ctx context.Context, o pipeline.Options, out string)
 		return nil, err
 	}
 	files := []fileOut{{path: tarball, kind: OutputImage, primary: true}}
-	// The SBOMs, provenance and sums of the binary, beside it.
-	entries, _ := filepath.Glob(filepath.Join(out, "*", "*.json"))
-	for _, e := range entries {
-		files = append(files, fileOut{path: e, kind: "sbom"})
+	// The binary, its SBOMs, the provenance and the sums, beside it.
+	err := filepath.WalkDir(out, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || p == tarball {
+			return err
+		}
+		files = append(files, fileOut{path: p, kind: kindOf(filepath.Base(p))})
+		return nil
+	})
+	return files, err
+}
+
+// kindOf names the kind of a file of weld's output directory.
+func kindOf(name string) string {
+	switch {
+	case name == pipeline.SumsFile:
+		return "checksums"
+	case strings.HasSuffix(name, ".intoto.json"):
+		return "provenance"
+	case strings.HasSuffix(name, ".spdx.json"), strings.HasSuffix(name, ".cdx.json"):
+		return "sbom"
+	case strings.HasSuffix(name, ".sigstore.json"):
+		return "signature"
 	}
-	return files, nil
+	return "binary"
 }
 
 // save puts the build's files, its events and then its record in the

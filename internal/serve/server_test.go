@@ -281,3 +281,31 @@ func TestServeRejectsBadRequests(t *testing.T) {
 		t.Errorf("/get with an unknown plugin: %s, want 400", resp.Status)
 	}
 }
+
+// An image output is a docker-loadable tarball, with the binary's SBOM
+// and the provenance beside it.
+func TestServeImageTarball(t *testing.T) {
+	if target.Host().OS != "linux" {
+		t.Skip("skipping: images are built for Linux targets, and the fixture catalog serves the host")
+	}
+	fixtureEnv(t)
+	_, hs := startServer(t, t.TempDir(), nil)
+	host := target.Host()
+	tarball := getBody(t, fmt.Sprintf("%s/get?app=app&plugins=hello&os=%s&arch=%s&output=image", hs.URL, host.OS, host.Arch))
+	if !bytes.Contains(tarball, []byte("manifest.json")) {
+		t.Errorf("the image output is not a docker tarball (%d bytes, no manifest.json)", len(tarball))
+	}
+	resp, rec := post(t, hs, `{"app": "app", "plugins": ["hello"], "target": "`+host.String()+`", "output": "image"}`)
+	if resp.StatusCode != 200 {
+		t.Fatalf("POST for the built image: %s %v", resp.Status, rec)
+	}
+	kinds := map[string]bool{}
+	for _, a := range rec["artifacts"].([]any) {
+		kinds[a.(map[string]any)["kind"].(string)] = true
+	}
+	for _, k := range []string{"image", "binary", "sbom", "provenance", "lock"} {
+		if !kinds[k] {
+			t.Errorf("the image build has no %s: %v", k, rec["artifacts"])
+		}
+	}
+}
