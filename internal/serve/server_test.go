@@ -309,3 +309,27 @@ func TestServeImageTarball(t *testing.T) {
 		}
 	}
 }
+
+// A build that runs longer than the build timeout is stopped, and fails
+// saying so.
+func TestServeBuildTimeout(t *testing.T) {
+	fixtureEnv(t)
+	_, hs := startServer(t, t.TempDir(), func(c *Config) {
+		c.BuildTimeout = 300 * time.Millisecond
+		c.beforeBuild = func(string) { time.Sleep(400 * time.Millisecond) }
+	})
+	resp, rec := post(t, hs, `{"app": "app", "plugins": ["licensed"], "target": "`+target.Host().String()+`"}`)
+	if resp.StatusCode != http.StatusAccepted {
+		t.Fatalf("POST: %s %v", resp.Status, rec)
+	}
+	id := rec["id"].(string)
+	events := getBody(t, hs.URL+"/api/builds/"+id+"/events")
+	var final Record
+	json.Unmarshal(getBody(t, hs.URL+"/api/builds/"+id), &final)
+	if final.Status != Failed || !strings.Contains(final.Error, "took longer than 300ms") {
+		t.Errorf("status %s (%s), want failed for the timeout", final.Status, final.Error)
+	}
+	if !bytes.Contains(events, []byte(`"type":"error"`)) {
+		t.Errorf("the events do not end with the error:\n%s", events)
+	}
+}
