@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"golang.org/x/sync/singleflight"
+
+	"github.com/weldgo/weld/internal/atomicfile"
 )
 
 // Config configures a server.
@@ -50,6 +52,8 @@ type Server struct {
 	metrics *metrics
 	base    context.Context
 	stop    context.CancelFunc
+	// ownRoot is the work root New made, removed by Close.
+	ownRoot string
 	// replica names this server in the leases it takes.
 	replica string
 
@@ -66,6 +70,7 @@ type Server struct {
 
 // New starts a server's workers; Close stops them.
 func New(cfg Config) (*Server, error) {
+	ownRoot := ""
 	if cfg.Workers < 1 {
 		cfg.Workers = 1
 	}
@@ -88,18 +93,20 @@ func New(cfg Config) (*Server, error) {
 		cfg.Log = slog.New(slog.NewJSONHandler(os.Stderr, nil))
 	}
 	if cfg.WorkRoot == "" {
-		dir, err := os.MkdirTemp("", "weld-serve-")
+		// Named for this process, so that a later server removes the
+		// work root of one that was killed (see atomicfile).
+		dir, err := atomicfile.MkdirTemp(os.TempDir(), "weld-serve")
 		if err != nil {
 			return nil, fmt.Errorf("creating the work root: %w", err)
 		}
-		cfg.WorkRoot = dir
+		cfg.WorkRoot, ownRoot = dir, dir
 	}
 	if cfg.listVersions == nil {
 		cfg.listVersions = goListVersions(goEnv(cfg))
 	}
 	base, stop := context.WithCancel(context.Background())
 	host, _ := os.Hostname()
-	s := &Server{cfg: cfg, log: cfg.Log, metrics: newMetrics(), base: base, stop: stop,
+	s := &Server{cfg: cfg, ownRoot: ownRoot, log: cfg.Log, metrics: newMetrics(), base: base, stop: stop,
 		replica: fmt.Sprintf("%s/%d/%s", host, os.Getpid(), rand.Text()[:8]),
 		builds:  map[string]*build{}, owner: map[string]bool{}, resolved: map[string]string{},
 		slots: make(chan struct{}, cfg.Workers+cfg.Queue), queue: make(chan *build, cfg.Workers+cfg.Queue)}
@@ -119,6 +126,9 @@ func (s *Server) Close() {
 	s.stop()
 	close(s.queue)
 	s.workers.Wait()
+	if s.ownRoot != "" {
+		os.RemoveAll(s.ownRoot)
+	}
 }
 
 // janitor cancels builds no client waits for, and forgets finished
