@@ -327,6 +327,9 @@ func (p *catalogParser) module(n *yaml.Node, what string) (Module, error) {
 	}
 	if adapter != "" {
 		m.Adapter = p.abs(adapter)
+		if _, err := os.Stat(m.Adapter); err != nil {
+			return m, p.errorf(n, "app %s: adapter: %v", m.Module, err)
+		}
 	}
 	switch {
 	case path != "" && versions != nil:

@@ -94,6 +94,7 @@ func TestParseCatalogErrors(t *testing.T) {
 		{"path without go.mod", "apps:\n  - module: example.com/app\n    path: ./nomod\n", "catalog.yaml:2: app example.com/app: path ./nomod has no go.mod"},
 		{"plugin for unknown app", "apps:\n  - module: example.com/app\n    versions: [v1.0.0]\nplugins:\n  - module: example.com/p\n    versions: [v1.0.0]\n    apps: [other]\ntargets: [linux/amd64]\n", `catalog.yaml:5: plugin p names app "other"`},
 		{"twice", "apps:\n  - module: example.com/app\n    versions: [v1.0.0]\n  - module: example.com/app\n    versions: [v1.0.0]\ntargets: [linux/amd64]\n", "catalog.yaml:4: app is listed twice"},
+		{"missing adapter", "apps:\n  - module: example.com/app\n    versions: [v1.0.0]\n    adapter: ./none.yaml\n", "catalog.yaml:2: app example.com/app: adapter: stat "},
 		{"two-line description", "apps:\n  - module: example.com/app\n    versions: [v1.0.0]\n    description: \"a\\nb\"\n", "catalog.yaml:2: app example.com/app: the description must be one line"},
 	} {
 		_, err := ParseCatalog("catalog.yaml", dir, []byte(tc.in))
