@@ -27,10 +27,11 @@ ensure_packages() {
 # and run cross targets; dpkg-dev for packages, lintian and systemd
 # (systemd-analyze) to check them and adduser for their maintainer
 # scripts; nix-bin for flake checks; osslsigncode and openssl to
-# Authenticode-sign Windows executables.
+# Authenticode-sign Windows executables; chromium to drive weld serve's
+# page in the tests (chromedp).
 WELD_PACKAGES=(gcc g++ libc6-dev pkg-config libcairo2-dev
 	gcc-aarch64-linux-gnu g++-aarch64-linux-gnu libc6-dev-arm64-cross
 	gcc-arm-linux-gnueabihf g++-arm-linux-gnueabihf libc6-dev-armhf-cross
 	gcc-mingw-w64-x86-64 g++-mingw-w64-x86-64 libz-mingw-w64-dev
 	qemu-user wine wine64 dpkg-dev lintian systemd adduser file binutils xz-utils unzip zlib1g-dev nix-bin
-	skopeo umoci docker-registry runc osslsigncode openssl)
+	skopeo umoci docker-registry runc osslsigncode openssl chromium)

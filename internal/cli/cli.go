@@ -80,6 +80,7 @@ the targets you ship to.`,
 		newDoctorCmd(),
 		newCacheCmd(),
 		newCacheprogCmd(),
+		newServeCmd(),
 		newKeygenCmd(),
 		newVersionCmd(),
 	)
