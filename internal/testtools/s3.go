@@ -1,4 +1,7 @@
-package main
+// Package testtools installs and starts the independent tools that weld's
+// tests check its output with (cosign, cyclonedx-gomod, an S3 server),
+// for the tests of every package. Nothing but tests imports it.
+package testtools
 
 import (
 	"fmt"
@@ -15,8 +18,8 @@ import (
 
 // The S3-compatible server the tests of weld's object store run against:
 // the Versity S3 gateway with its POSIX backend, installed once per test
-// process through the module proxy (goTool).
-const versitygwTool = "github.com/versity/versitygw/cmd/versitygw@v1.8.0"
+// process through the module proxy (GoTool).
+const Versitygw = "github.com/versity/versitygw/cmd/versitygw@v1.8.0"
 
 // Test credentials of the S3 server's root user. They open nothing but the
 // server a test starts on 127.0.0.1.
@@ -54,13 +57,13 @@ func (s *S3Server) Setenv(t testing.TB) {
 	}
 }
 
-// startS3 starts an S3 server on a free port of 127.0.0.1, with its data
+// StartS3 starts an S3 server on a free port of 127.0.0.1, with its data
 // in a temporary directory and one empty bucket, "weld". The server stops
 // when the test ends. A test that needs S3 fails (never skips) when the
 // server cannot be installed or started.
-func startS3(t testing.TB) *S3Server {
+func StartS3(t testing.TB) *S3Server {
 	t.Helper()
-	bin := mustGoTool(t, versitygwTool)
+	bin := MustGoTool(t, Versitygw)
 	dir := t.TempDir()
 	const bucket = "weld"
 	// The POSIX backend treats each top-level directory as a bucket.
