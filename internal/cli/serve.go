@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -58,7 +59,7 @@ never runs the binaries it builds.`,
 			defer store.Close()
 			log := slog.New(slog.NewJSONHandler(cmd.ErrOrStderr(), nil))
 			srv, err := serve.New(serve.Config{Catalog: cat, Store: store, Workers: workers, Queue: queue,
-				BuildTimeout: timeout, Abandon: abandon, Env: os.Environ(), Log: log})
+				BuildTimeout: timeout, Abandon: abandon, Env: buildEnv(storeURL), Log: log})
 			if err != nil {
 				return err
 			}
@@ -90,4 +91,20 @@ never runs the binaries it builds.`,
 	f.DurationVar(&timeout, "build-timeout", 20*time.Minute, "a build that runs longer is stopped")
 	f.DurationVar(&abandon, "abandon-after", time.Minute, "a build no client has waited for this long is cancelled")
 	return cmd
+}
+
+// buildEnv is the environment of weld serve's builds: this one, with the
+// go command's compile cache shared through the store (weld cacheprog),
+// so that replicas reuse each other's compile results too, unless
+// GOCACHEPROG is set already.
+func buildEnv(storeURL string) []string {
+	env := os.Environ()
+	if os.Getenv("GOCACHEPROG") != "" {
+		return env
+	}
+	exe, err := os.Executable()
+	if err != nil || strings.ContainsAny(exe+storeURL, " '\"") {
+		return env // not a command line the go command splits safely
+	}
+	return append(env, "GOCACHEPROG="+exe+" cacheprog --store "+storeURL)
 }
