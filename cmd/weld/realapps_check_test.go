@@ -30,8 +30,9 @@ const (
 
 // testOtelcolCheck runs weld check on two contrib components from older
 // releases against two collector releases, and confirms every verdict by
-// compiling: each "ok" plugin is built into a collector that lists it,
-// and each "incompatible" one fails to compile, at the lines weld check
+// compiling: the "ok" plugin compiles with the older collector's versions
+// and builds into the newer collector, which lists it, and the
+// "incompatible" one fails to compile with both, at the lines weld check
 // names. It runs after testOtelcol, whose v0.165.0 build it reuses.
 func testOtelcolCheck(t *testing.T) {
 	dir := project(t, map[string]string{"weld.yaml": `name: otelcol
@@ -79,7 +80,10 @@ plugins:
 
 		// "incompatible": the plugin's package does not compile with the
 		// composition's versions, where weld check said.
-		out := compilePlugin(t, app.version, oldHealthcheck, "v0.111.0")
+		out, err := compilePlugin(t, app.version, oldHealthcheck, "v0.111.0")
+		if err == nil {
+			t.Errorf("go build healthcheckextension v0.111.0 with collector %s succeeded; weld check said it is incompatible", app.version)
+		}
 		for _, want := range []string{
 			`healthcheckextension@v0.111.0/config.go:55:\d+: cfg.Endpoint undefined`,
 			`healthcheckextension@v0.111.0/healthcheckextension.go:39:\d+: cannot use host`,
@@ -88,15 +92,19 @@ plugins:
 				t.Errorf("compiling healthcheckextension v0.111.0 with collector %s: no %q in\n%s", app.version, want, out)
 			}
 		}
+	}
 
-		// "ok": the plugin builds into a collector, which lists it.
-		okDir := project(t, map[string]string{"weld.yaml": "name: otelcol\napp:\n  module: go.opentelemetry.io/collector/otelcol\n  version: " + app.version +
-			"\nplugins:\n  - module: " + oldPprof + "\n    version: v0.132.0\n"})
-		bin := weldBuild(t, "build", "-f", filepath.Join(okDir, "weld.yaml"), "-o", filepath.Join(okDir, "dist"))
-		list, err := exec.Command(bin, "components").CombinedOutput()
-		if err != nil || !strings.Contains(string(list), "module: "+oldPprof+" v0.132.0") {
-			t.Errorf("collector %s with pprofextension v0.132.0: components: %v\n%s", app.version, err, list)
-		}
+	// "ok": the plugin compiles with the older collector's versions...
+	if out, err := compilePlugin(t, "v0.164.0", oldPprof, "v0.132.0"); err != nil {
+		t.Errorf("go build pprofextension v0.132.0 with collector v0.164.0: %v\n%s; weld check said ok", err, out)
+	}
+	// ...and builds into the newer collector (whose packages testOtelcol
+	// compiled), which lists it.
+	okDir := project(t, map[string]string{"weld.yaml": "name: otelcol\napp:\n  module: go.opentelemetry.io/collector/otelcol\n  version: v0.165.0\nplugins:\n  - module: " + oldPprof + "\n    version: v0.132.0\n"})
+	bin := weldBuild(t, "build", "-f", filepath.Join(okDir, "weld.yaml"), "-o", filepath.Join(okDir, "dist"))
+	list, err := exec.Command(bin, "components").CombinedOutput()
+	if err != nil || !strings.Contains(string(list), "module: "+oldPprof+" v0.132.0") {
+		t.Errorf("collector v0.165.0 with pprofextension v0.132.0: components: %v\n%s", err, list)
 	}
 }
 
@@ -109,9 +117,10 @@ func weldExit(args ...string) (stdout, stderr string, code int) {
 
 // compilePlugin composes the plugin alone with the collector at version
 // (weld lock, keeping its work directory) and compiles the plugin's
-// package there with go build, with the composition's go.mod, and
-// returns what go build printed; it fails the test if go build succeeds.
-func compilePlugin(t *testing.T, version, plugin, pluginVersion string) string {
+// package there with go build and the composition's go.mod, as the
+// composed collector would compile it; it returns what go build printed
+// and its error.
+func compilePlugin(t *testing.T, version, plugin, pluginVersion string) (string, error) {
 	t.Helper()
 	dir := project(t, map[string]string{"weld.yaml": "name: otelcol\napp:\n  module: go.opentelemetry.io/collector/otelcol\n  version: " + version +
 		"\nplugins:\n  - module: " + plugin + "\n    version: " + pluginVersion + "\n    kind: extension\n"})
@@ -126,8 +135,5 @@ func compilePlugin(t *testing.T, version, plugin, pluginVersion string) string {
 	cmd := exec.Command("go", "build", "-modfile=weld-composed.mod", "-o", os.DevNull, plugin)
 	cmd.Dir = m[1]
 	out, err := cmd.CombinedOutput()
-	if err == nil {
-		t.Fatalf("go build %s@%s with collector %s succeeded; weld check said it is incompatible", plugin, pluginVersion, version)
-	}
-	return string(out)
+	return string(out), err
 }
