@@ -28,6 +28,7 @@ func TestRealApps(t *testing.T) {
 	}
 	t.Setenv("WELD_CACHE", t.TempDir())
 	t.Run("otelcol", testOtelcol)
+	t.Run("otelcol-check", testOtelcolCheck)
 	t.Run("coredns", testCoreDNS)
 	t.Run("benthos", testBenthos)
 	t.Run("caddy", testCaddy)

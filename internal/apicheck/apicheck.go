@@ -50,6 +50,10 @@ type Options struct {
 	// Composed is the directory of a module whose build list is the
 	// composition's: the selected versions' packages are listed there.
 	Composed string
+	// ModFile, when set, is the go.mod read there instead of Composed's
+	// own (with its go.sum beside it, as for go's -modfile): the one go
+	// build reads, when it is given through -overlay.
+	ModFile string
 	// ScratchDir is an empty directory Check may write to.
 	ScratchDir string
 	// Selected maps each module of the build list to its selected
@@ -177,6 +181,14 @@ func differingRequirements(p Plugin, selected map[string]string) (map[string]str
 		}
 	}
 	return out, nil
+}
+
+// composedModFile is the go.mod whose build list is the composition's.
+func composedModFile(o Options) string {
+	if o.ModFile != "" {
+		return o.ModFile
+	}
+	return filepath.Join(o.Composed, "go.mod")
 }
 
 // lessPos orders "file:line" positions by file, then numerically by line.

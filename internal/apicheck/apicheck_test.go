@@ -173,3 +173,39 @@ func TestCheckGroups(t *testing.T) {
 		t.Errorf("ran %d go commands for 4 plugins, want 2", counter.runs)
 	}
 }
+
+// The selected versions are listed with Options.ModFile when it is set
+// (the composed go.mod that go build reads through -overlay), not with
+// the go.mod on disk, which here selects example.com/api v1.0.0.
+func TestCheckReadsTheComposedModFile(t *testing.T) {
+	c := newComposed(t, "example.com/sigplug")
+	scratch := t.TempDir()
+	modFile := filepath.Join(scratch, "composed.mod")
+	for _, f := range [][2]string{{"go.mod", "composed.mod"}, {"go.sum", "composed.sum"}} {
+		data, err := os.ReadFile(filepath.Join(c.dir, f[0]))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(scratch, f[1]), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	onDisk := "module weld.local/test\n\ngo 1.22\n\nrequire example.com/apiapp v0.9.0\nrequire example.com/sigplug v1.0.0\n"
+	if err := os.WriteFile(filepath.Join(c.dir, "go.mod"), []byte(onDisk), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		modFile string
+		want    int
+	}{{modFile, 1}, {"", 0}} {
+		o := Options{Go: c.goCmd, Composed: c.dir, ModFile: tc.modFile, ScratchDir: t.TempDir(), Selected: c.selected,
+			Plugins: []Plugin{{Module: "example.com/sigplug", Version: "v1.0.0", Dir: c.dirs["example.com/sigplug"], Packages: []string{"example.com/sigplug"}}}}
+		findings, err := Check(context.Background(), o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(findings) != tc.want {
+			t.Errorf("ModFile %q: findings %v, want %d", tc.modFile, findings, tc.want)
+		}
+	}
+}

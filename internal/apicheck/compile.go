@@ -11,7 +11,7 @@ import (
 // and returns the first error of each package that does not compile, or
 // whose dependencies do not.
 func CompileErrors(ctx context.Context, o Options, pkgs []string) (map[string]string, error) {
-	list, err := listExport(ctx, o, o.Composed, "", pkgs)
+	list, err := listExport(ctx, o, o.Composed, o.ModFile, pkgs)
 	if err != nil {
 		return nil, err
 	}

@@ -17,6 +17,7 @@ type change struct {
 // versions of a package.
 func incompatibleChanges(old, new *types.Package) []change {
 	var out []change
+	renames := internalRenames(old, new)
 	for _, c := range apidiff.Changes(old, new).Changes {
 		if c.Compatible {
 			continue
@@ -36,7 +37,7 @@ func incompatibleChanges(old, new *types.Package) []change {
 		// ("./sub.T", "example.com/x.T") are reported where they are used.
 		subject, _, _ = strings.Cut(subject, ", ")
 		subject = strings.NewReplacer("(*", "", ")", "").Replace(subject)
-		if strings.Contains(subject, "/") {
+		if strings.Contains(subject, "/") || renamedOnly(msg, renames) {
 			continue
 		}
 		out = append(out, change{subject: subject, msg: msg})

@@ -30,7 +30,7 @@ type groupMember struct {
 // groupPlugins sorts the plugins that require some module at another
 // version than the selected one into groups.
 func groupPlugins(o Options) ([]*group, error) {
-	replaced, err := composedReplacements(o.Composed)
+	replaced, err := composedReplacements(composedModFile(o))
 	if err != nil {
 		return nil, err
 	}
@@ -76,8 +76,8 @@ func groupPlugins(o Options) ([]*group, error) {
 }
 
 // composedReplacements are the modules the composition's go.mod replaces.
-func composedReplacements(dir string) (map[string]bool, error) {
-	f, err := readModFile(filepath.Join(dir, "go.mod"))
+func composedReplacements(modFile string) (map[string]bool, error) {
+	f, err := readModFile(modFile)
 	if err != nil {
 		return nil, err
 	}
@@ -138,7 +138,7 @@ func writeGroupModFile(o Options, pins map[string]string, dir string) (string, e
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return "", err
 	}
-	f, err := readModFile(filepath.Join(o.Composed, "go.mod"))
+	f, err := readModFile(composedModFile(o))
 	if err != nil {
 		return "", err
 	}
@@ -155,7 +155,7 @@ func writeGroupModFile(o Options, pins map[string]string, dir string) (string, e
 	if err := os.WriteFile(modFile, data, 0o644); err != nil {
 		return "", err
 	}
-	sums, _ := os.ReadFile(filepath.Join(o.Composed, "go.sum"))
+	sums, _ := os.ReadFile(strings.TrimSuffix(composedModFile(o), ".mod") + ".sum")
 	sums = append(append(sums, '\n'), o.GoSum...)
 	return modFile, os.WriteFile(strings.TrimSuffix(modFile, ".mod")+".sum", sums, 0o644)
 }

@@ -269,7 +269,7 @@ func loadSelected(ctx context.Context, o Options, checked []*pluginUse) (map[str
 			}
 		}
 	}
-	list, err := listExport(ctx, o, o.Composed, "", pkgs)
+	list, err := listExport(ctx, o, o.Composed, o.ModFile, pkgs)
 	if err != nil {
 		return nil, err
 	}

@@ -193,3 +193,25 @@ func (c *Composition) completeSums(before, after []byte) {
 		}
 	}
 }
+
+// RaisedBy says who raised a module to its selected version, from what
+// resolution found for weld why: the plugins that lift it above the app's
+// own selection, or else the app itself.
+func (c *Composition) RaisedBy(path string) string {
+	for _, l := range c.Lifts {
+		if l.Path != path {
+			continue
+		}
+		switch len(l.By) {
+		case 0:
+			return "raised by the composition"
+		case 1:
+			return "raised by plugin " + l.By[0]
+		}
+		return "raised by plugins " + textlimit.Join(l.By, ", ", MaxListed)
+	}
+	if c.App.Local {
+		return "selected by the app " + c.App.Path
+	}
+	return "selected by the app " + c.App.Path + " " + c.App.Version
+}

@@ -41,6 +41,9 @@ func (s *Session) checkAPIs(ctx context.Context) error {
 		return nil
 	}
 	defer os.RemoveAll(o.ScratchDir)
+	if err := s.useComposedModFile(&o); err != nil {
+		return fmt.Errorf("checking the plugins' APIs: %w", err)
+	}
 	o.Start = func(n int) func() {
 		return s.opts.Steps.Start("checking", plural(n, "plugin")+" against the selected APIs")
 	}
@@ -77,6 +80,10 @@ func (s *Session) CompileErrors(ctx context.Context) (map[string]string, error) 
 	if len(pkgs) == 0 {
 		return nil, nil
 	}
+	defer os.RemoveAll(o.ScratchDir)
+	if err := s.useComposedModFile(&o); err != nil {
+		return nil, fmt.Errorf("compiling the plugins: %w", err)
+	}
 	byPackage, err := apicheck.CompileErrors(ctx, o, pkgs)
 	if err != nil {
 		return nil, fmt.Errorf("compiling the plugins: %w", err)
@@ -100,7 +107,7 @@ const apiCheckWhat = "the plugins' API check"
 // choose the files that are checked.
 func (s *Session) apiCheckKey() string {
 	tags, _, _ := s.Comp.BuildFlags()
-	return outcache.Key("weld apicheck v1", outcache.WeldIdentity(), s.policy.GoVersion, string(s.Lock.Format()),
+	return outcache.Key("weld apicheck v2", outcache.WeldIdentity(), s.policy.GoVersion, string(s.Lock.Format()),
 		strings.Join(tags, ","), strings.Join(s.opts.Spec.Build.Env, "\x00"), "CGO_ENABLED="+s.Comp.HostCgo(),
 		"GOFLAGS="+s.opts.Go.Getenv("GOFLAGS"))
 }
@@ -167,6 +174,31 @@ func (s *Session) apiCheckOptions() apicheck.Options {
 			Packages: packages[m.Path], ImportedModules: importedModules(m.Path)})
 	}
 	return o
+}
+
+// useComposedModFile has the check list packages as go build compiles
+// them: in the build directory, with the composed go.mod that the build
+// reads through -overlay. The go.mod on disk there can be the resolution's
+// scratch module, whose build list leaves out what the generated main
+// imports (and so can select older versions than the build).
+func (s *Session) useComposedModFile(o *apicheck.Options) error {
+	c := s.Comp
+	mod, ok := c.Overlay[filepath.Join(c.BuildDir, "go.mod")]
+	if !ok {
+		return nil
+	}
+	if err := os.MkdirAll(o.ScratchDir, 0o755); err != nil {
+		return err
+	}
+	name := filepath.Join(o.ScratchDir, "composed.mod")
+	if err := os.WriteFile(name, mod, 0o644); err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(o.ScratchDir, "composed.sum"), c.GoSum(), 0o644); err != nil {
+		return err
+	}
+	o.Composed, o.ModFile = c.BuildDir, name
+	return nil
 }
 
 // reportIncompatible turns the findings into one error per plugin, at
