@@ -18,6 +18,7 @@ type change struct {
 func incompatibleChanges(old, new *types.Package) []change {
 	var out []change
 	renames := internalRenames(old, new)
+	aliased := becameAliases(old, new)
 	for _, c := range apidiff.Changes(old, new).Changes {
 		if c.Compatible {
 			continue
@@ -26,18 +27,11 @@ func incompatibleChanges(old, new *types.Package) []change {
 		if !ok {
 			continue
 		}
-		if from, to, ok := strings.Cut(strings.TrimPrefix(msg, "changed from "), " to "); ok && strings.HasPrefix(msg, "changed from ") && from == to {
-			// The two versions were loaded into two type universes, so
-			// a type of a third package (encoding/json.RawMessage) is
-			// two objects; apidiff can take them for different types.
-			// A change that reads the same on both sides is none.
-			continue
-		}
 		// "(*T).M, method set of U" is T.M; objects of other packages
 		// ("./sub.T", "example.com/x.T") are reported where they are used.
 		subject, _, _ = strings.Cut(subject, ", ")
 		subject = strings.NewReplacer("(*", "", ")", "").Replace(subject)
-		if strings.Contains(subject, "/") || renamedOnly(msg, renames) {
+		if strings.Contains(subject, "/") || renamedOnly(msg, renames) || aliasedOnly(subject, msg, aliased) {
 			continue
 		}
 		out = append(out, change{subject: subject, msg: msg})

@@ -157,3 +157,57 @@ func keepsAPI(old, new *types.Named) bool {
 	}
 	return true
 }
+
+// The other way round, a type of the API often moves to a package of its
+// own and its old name stays as an alias (caddyconfig.Warning =
+// warning.Warning in Caddy v2.11.9). Code that names the old type now
+// gets the moved one, so it compiles as before as long as that type keeps
+// what the old one offered; apidiff, which compares a type of another
+// package by identity, reports every signature that mentions it as
+// changed, with the same text on both sides ("changed from
+// func(*[]Warning) to func(*[]Warning)").
+
+// becameAliases returns, by name, old's exported types that new declares
+// as aliases of types keeping their API (each with a pattern of its name
+// as apidiff prints it).
+func becameAliases(old, new *types.Package) map[string]*regexp.Regexp {
+	out := map[string]*regexp.Regexp{}
+	for _, name := range old.Scope().Names() {
+		was, ok := old.Scope().Lookup(name).(*types.TypeName)
+		if !ok || !was.Exported() || was.IsAlias() {
+			continue
+		}
+		now, ok := new.Scope().Lookup(name).(*types.TypeName)
+		if !ok || !now.IsAlias() {
+			continue
+		}
+		oldNamed, ok1 := was.Type().(*types.Named)
+		target, ok2 := types.Unalias(now.Type()).(*types.Named)
+		if ok1 && ok2 && keepsAPI(oldNamed, target) {
+			out[name] = regexp.MustCompile(`(^|[^\w./-])` + regexp.QuoteMeta(name) + `\b`)
+		}
+	}
+	return out
+}
+
+// aliasedOnly reports whether apidiff's change of subject is only that a
+// type became such an alias: the type itself now names the moved type, or
+// a message reads the same on both sides and names the type.
+func aliasedOnly(subject, msg string, aliased map[string]*regexp.Regexp) bool {
+	from, to, ok := strings.Cut(strings.TrimPrefix(msg, "changed from "), " to ")
+	if !ok || !strings.HasPrefix(msg, "changed from ") {
+		return false
+	}
+	if aliased[subject] != nil && from == subject {
+		return true
+	}
+	if from != to {
+		return false
+	}
+	for _, re := range aliased {
+		if re.MatchString(from) {
+			return true
+		}
+	}
+	return false
+}

@@ -90,3 +90,32 @@ func TestInternalTypeBecomesTheAliasName(t *testing.T) {
 		})
 	}
 }
+
+// A type that moves to a package of its own, its old name kept as an
+// alias (caddyconfig.Warning = warning.Warning), breaks nothing as long as
+// the moved type keeps what it offered.
+func TestTypeBecomesAnAlias(t *testing.T) {
+	const oldAPI = "package api\n\ntype Warning struct {\n\tFile string\n\tLine int\n}\n\nfunc (w Warning) String() string { return w.File }\n\nfunc JSON(v any, warnings *[]Warning) []byte { return nil }\n"
+	const moved = "package warning\n\ntype Warning struct {\n\tFile string\n\tLine int\n}\n\nfunc (w Warning) String() string { return w.File }\n"
+	const newAPI = "package api\n\nimport \"example.com/api/warning\"\n\ntype Warning = warning.Warning\n\nfunc JSON(v any, warnings *[]Warning) []byte { return nil }\n"
+	for _, tc := range []struct {
+		name, moved string
+		want        []string
+	}{
+		{name: "the moved type keeps its fields and methods", moved: moved},
+		{name: "the moved type lost a field", moved: strings.Replace(moved, "\tLine int\n", "", 1),
+			want: []string{"JSON: changed from func(any, *[]Warning) []byte to func(any, *[]Warning) []byte", "Warning: changed from Warning to example.com/api/warning.Warning"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			old := typeCheckAll(t, [][2]string{{"example.com/api", oldAPI}})["example.com/api"]
+			newPkg := typeCheckAll(t, [][2]string{{"example.com/api/warning", tc.moved}, {"example.com/api", newAPI}})["example.com/api"]
+			var got []string
+			for _, c := range incompatibleChanges(old, newPkg) {
+				got = append(got, c.subject+": "+c.msg)
+			}
+			if strings.Join(got, "\n") != strings.Join(tc.want, "\n") {
+				t.Errorf("changes:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(tc.want, "\n"))
+			}
+		})
+	}
+}

@@ -30,6 +30,9 @@ var areas = []area{
 	{Name: "packages and attestations", Dir: "pkg"},
 	{Name: "resolved compositions", Dir: Compositions},
 	{Name: "verified module fingerprints", Dir: VerifiedDirs},
+	{Name: "API checks", Dir: APIChecks},
+	{Name: "library lists", Dir: Libraries},
+	{Name: "Debian licenses", Dir: Licenses},
 	{Name: "sysroots", Dir: filepath.Join("sysroot", "roots"), InUseFor: time.Hour},
 	{Name: "Debian packages", Dir: filepath.Join("sysroot", "debs")},
 	// A go command reads the files weld cacheprog hands it until the

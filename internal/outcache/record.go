@@ -25,6 +25,11 @@ const (
 	VerifiedDirs = "moddirs"
 	// APIChecks are the plugins' API checks, by lock (internal/apicheck).
 	APIChecks = "apicheck"
+	// Libraries are the shared libraries a binary loads, by its key and
+	// the package database's state (lock pins).
+	Libraries = "libs"
+	// Licenses are Debian copyright files' licenses, by file hash.
+	Licenses = "licenses"
 )
 
 // LoadRecord returns the record stored under key in area. A missing

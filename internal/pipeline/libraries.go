@@ -13,7 +13,7 @@ import (
 )
 
 // libraryRecords is the cache area of the libraries found for a binary.
-const libraryRecords = "libs"
+const libraryRecords = outcache.Libraries
 
 // dpkgStatus is dpkg's database of installed packages: installing,
 // upgrading or removing any package rewrites it.

@@ -12,7 +12,7 @@ import (
 // licenseRecords is the cache area of licenses read from copyright files,
 // by the file's sha256: classifying a free-text file prepares
 // licensecheck's whole set, about a second of CPU.
-const licenseRecords = "licenses"
+const licenseRecords = outcache.Licenses
 
 // license returns the license a Debian copyright file names (see
 // debcopyright), once per file and process, and from weld's cache when
