@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/weldgo/weld/internal/target"
+	"github.com/weldgo/weld/internal/testtools"
 )
 
 // waitForEvent waits until a build of s has an event containing text.
@@ -32,7 +33,21 @@ func waitForEvent(t *testing.T, s *Server, id, text string) {
 // first one's lease and serves its build, without building.
 func TestServeReplicasShareOneBuild(t *testing.T) {
 	fixtureEnv(t)
-	storeDir := t.TempDir()
+	shareOneBuild(t, t.TempDir())
+}
+
+// The same on a real S3 server, whose conditional create makes the lease
+// hold across machines.
+func TestServeReplicasShareOneBuildOnS3(t *testing.T) {
+	fixtureEnv(t)
+	s3 := testtools.StartS3(t)
+	s3.Setenv(t)
+	shareOneBuild(t, s3.URL)
+}
+
+// shareOneBuild: replica A builds while B, asked for the same composition,
+// waits for A's lease and serves A's build.
+func shareOneBuild(t *testing.T, storeDir string) {
 	hold, held := make(chan struct{}), make(chan string, 1)
 	_, a := startServer(t, storeDir, func(c *Config) {
 		c.beforeBuild = func(id string) { held <- id; <-hold }

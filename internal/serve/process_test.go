@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/weldgo/weld/internal/target"
+	"github.com/weldgo/weld/internal/testtools"
 )
 
 // childEnv, when set, makes the test binary a weld serve replica:
@@ -115,6 +116,22 @@ func postTo(t *testing.T, url, body string) map[string]any {
 func TestServeReplicaKilled(t *testing.T) {
 	fixtureEnv(t)
 	storeDir := t.TempDir()
+	replicaKilled(t, storeDir, storeDir)
+}
+
+// The same with the replicas on a real S3 server (the Versity gateway,
+// whose POSIX backend keeps object KEY of the bucket as a file).
+func TestServeReplicaKilledOnS3(t *testing.T) {
+	fixtureEnv(t)
+	s3 := testtools.StartS3(t)
+	s3.Setenv(t) // the replicas inherit the credentials
+	replicaKilled(t, s3.URL, filepath.Join(s3.Dir, s3.Bucket))
+}
+
+// replicaKilled runs replicas on the store at storeURL, whose objects are
+// the files under storeFiles.
+func replicaKilled(t *testing.T, storeURL, storeFiles string) {
+	storeDir := storeURL
 	host := target.Host().String()
 	a, procA := startReplica(t, storeDir, false)
 	finished := postTo(t, a, `{"app": "app", "plugins": ["licensed"], "target": "`+host+`"}`)
@@ -129,7 +146,7 @@ func TestServeReplicaKilled(t *testing.T) {
 	running := postTo(t, hung, `{"app": "app", "plugins": ["hello"], "target": "`+host+`"}`)
 	rid := running["id"].(string)
 	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(20 * time.Millisecond) {
-		if keys, _ := filepath.Glob(filepath.Join(storeDir, "leases", rid, "*")); len(keys) > 0 {
+		if keys, _ := filepath.Glob(filepath.Join(storeFiles, "leases", rid, "*")); len(keys) > 0 {
 			break
 		}
 		if time.Now().After(deadline) {
