@@ -79,15 +79,25 @@ func (s *Server) request(ctx context.Context, req Request) (*Record, *build, err
 	return rec, b, nil
 }
 
-func (s *Server) status(w http.ResponseWriter, r *http.Request) {
-	id := r.PathValue("id")
+// lookupPath finds the build a request's path names, or answers the
+// request with why not (a malformed id, or no such build).
+func (s *Server) lookupPath(w http.ResponseWriter, r *http.Request, id string) (*Record, *build, bool) {
 	if !validID(id) {
 		s.fail(w, &apiError{Status: http.StatusNotFound, Field: "id", Msg: "a build id is 64 lower-case hex digits"})
-		return
+		return nil, nil, false
 	}
 	rec, b, err := s.lookup(r.Context(), id)
 	if err != nil {
 		s.fail(w, err)
+		return nil, nil, false
+	}
+	return rec, b, true
+}
+
+func (s *Server) status(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	rec, b, ok := s.lookupPath(w, r, id)
+	if !ok {
 		return
 	}
 	if b != nil {
@@ -101,13 +111,8 @@ func (s *Server) status(w http.ResponseWriter, r *http.Request) {
 // and as JSON lines otherwise; the stream ends with the build.
 func (s *Server) streamEvents(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
-	if !validID(id) {
-		s.fail(w, &apiError{Status: http.StatusNotFound, Field: "id", Msg: "a build id is 64 lower-case hex digits"})
-		return
-	}
-	rec, b, err := s.lookup(r.Context(), id)
-	if err != nil {
-		s.fail(w, err)
+	rec, b, ok := s.lookupPath(w, r, id)
+	if !ok {
 		return
 	}
 	sse := strings.Contains(r.Header.Get("Accept"), "text/event-stream")
@@ -161,13 +166,8 @@ func (s *Server) streamEvents(w http.ResponseWriter, r *http.Request) {
 // name the build's record lists is looked up.
 func (s *Server) artifact(w http.ResponseWriter, r *http.Request) {
 	id, name := r.PathValue("id"), r.PathValue("name")
-	if !validID(id) {
-		s.fail(w, &apiError{Status: http.StatusNotFound, Field: "id", Msg: "a build id is 64 lower-case hex digits"})
-		return
-	}
-	rec, _, err := s.lookup(r.Context(), id)
-	if err != nil {
-		s.fail(w, err)
+	rec, _, ok := s.lookupPath(w, r, id)
+	if !ok {
 		return
 	}
 	if rec.Status != Succeeded {
