@@ -243,7 +243,9 @@ func (u upper) Process(_ context.Context, m *service.Message) (service.MessageBa
 
 func (upper) Close(context.Context) error { return nil }
 `,
-		"config.yaml": "input:\n  stdin: {}\npipeline:\n  processors:\n    - weld_upper:\n        prefix: \"weld> \"\noutput:\n  stdout: {}\nlogger:\n  level: warn\n",
+		// One pipeline thread: with more, two messages may come out in
+		// either order.
+		"config.yaml": "input:\n  stdin: {}\npipeline:\n  threads: 1\n  processors:\n    - weld_upper:\n        prefix: \"weld> \"\noutput:\n  stdout: {}\nlogger:\n  level: warn\n",
 	})
 	bin := weldBuild(t, "build", "-f", filepath.Join(dir, "weld.yaml"), "-o", filepath.Join(dir, "dist"))
 	out, err := exec.Command(bin, "--version").CombinedOutput()
