@@ -106,6 +106,21 @@ plugins:
 	if err != nil || !strings.Contains(string(list), "module: "+oldPprof+" v0.132.0") {
 		t.Errorf("collector v0.165.0 with pprofextension v0.132.0: components: %v\n%s", err, list)
 	}
+
+	// Built anyway (--allow-incompatible), the incompatible plugin fails
+	// in the compiler, and the error says which selected versions it
+	// does not compile with and who selected them.
+	badDir := project(t, map[string]string{"weld.yaml": "name: otelcol\napp:\n  module: go.opentelemetry.io/collector/otelcol\n  version: v0.165.0\nplugins:\n  - module: " + oldHealthcheck + "\n    version: v0.111.0\n    kind: extension\n"})
+	_, stderr, code = weldExit("build", "-f", filepath.Join(badDir, "weld.yaml"), "-o", filepath.Join(badDir, "dist"), "--allow-incompatible")
+	for _, want := range []string{
+		"plugin " + oldHealthcheck + "@v0.111.0 (" + filepath.Join(badDir, "weld.yaml") + ":6:5) does not compile with ",
+		"go.opentelemetry.io/collector/config/confighttp v1.71.0 (selected; the plugin requires v0.111.0)",
+		"healthcheckextension@v0.111.0/config.go:55:9: cfg.Endpoint undefined",
+	} {
+		if code == 0 || !strings.Contains(stderr, want) {
+			t.Errorf("weld build --allow-incompatible of healthcheckextension v0.111.0: exit %d, want %q in\n%s", code, want, stderr)
+		}
+	}
 }
 
 // weldExit runs weld and returns what it printed and its exit status.

@@ -3,6 +3,7 @@ package compose
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"go/ast"
 	"go/importer"
@@ -31,7 +32,7 @@ type exportPackage struct {
 // produce (from its build cache, where go build finds it again), rather
 // than type-checking their sources. Packages that do not build have no
 // export data; importing one fails.
-func (c *Composition) exportImporter(ctx context.Context, r gobuild.GoCommand, dir, modFile string, pkgs []string) (types.Importer, error) {
+func (c *Composition) exportImporter(ctx context.Context, r gobuild.GoCommand, dir, modFile string, pkgs []string, extra ...string) (types.Importer, error) {
 	// With the flags and cgo setting that go build will use for this
 	// machine, the packages compiled for their export data are the ones
 	// go build finds in the build cache, not a second compile.
@@ -42,6 +43,7 @@ func (c *Composition) exportImporter(ctx context.Context, r gobuild.GoCommand, d
 	if modFile != "" {
 		args = append(args, "-modfile="+modFile)
 	}
+	args = append(args, extra...)
 	out, err := r.Run(ctx, gobuild.Call{Dir: dir, Args: append(args, pkgs...), Env: append(append([]string(nil), c.Spec.Build.Env...), "CGO_ENABLED="+c.hostCgo())})
 	if err != nil {
 		return nil, err
@@ -208,9 +210,10 @@ func (c *Composition) checkMain(ctx context.Context, o Options, imp types.Import
 		return nil
 	}
 	var src []byte
+	var genFile string
 	for name, data := range c.Overlay {
 		if filepath.Base(name) == GeneratedFileName {
-			src = data
+			src, genFile = data, name
 		}
 	}
 	fset := token.NewFileSet()
@@ -238,7 +241,17 @@ func (c *Composition) checkMain(ctx context.Context, o Options, imp types.Import
 		if err := os.WriteFile(sumFile, c.Overlay[goSum], 0o644); err != nil {
 			return err
 		}
-		if imp, err = c.exportImporter(ctx, o.Go, c.BuildDir, modFile, pkgs); err != nil {
+		// The main package itself is listed too (its generated file
+		// through -overlay): -mod=mod then adds the requirements that
+		// go build needs for what the main package imports, which
+		// listing its imports alone does not (a plugin that raises a
+		// module to a version needing modules the build list lacks).
+		mainPkg, overlay, err := c.mainOverlay(genFile, src)
+		if err != nil {
+			return err
+		}
+		pkgs = append(pkgs, mainPkg)
+		if imp, err = c.exportImporter(ctx, o.Go, c.BuildDir, modFile, pkgs, "-overlay="+overlay); err != nil {
 			return fmt.Errorf("type-checking the generated main: %w", err)
 		}
 		if err := c.adoptComposedModFile(ctx, o, modFile, sumFile); err != nil {
@@ -277,4 +290,32 @@ func (c *Composition) checkMain(ctx context.Context, o Options, imp types.Import
 	}
 	return posError(c.Spec.App.Pos, "app.entry %s: the generated main, which calls it, does not compile: %s; the entry must be a function that takes no arguments",
 		c.Spec.App.Entry, te.Msg)
+}
+
+// mainOverlay writes the generated file, which is only in the overlay,
+// where go list can read it through -overlay, and returns the main
+// package as a pattern relative to the build directory and the overlay
+// file.
+func (c *Composition) mainOverlay(genFile string, src []byte) (pattern, overlayFile string, err error) {
+	dir := filepath.Join(c.work, "weld-main-overlay")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", "", err
+	}
+	copyFile := filepath.Join(dir, GeneratedFileName)
+	if err := os.WriteFile(copyFile, src, 0o644); err != nil {
+		return "", "", err
+	}
+	data, err := json.Marshal(map[string]map[string]string{"Replace": {genFile: copyFile}})
+	if err != nil {
+		return "", "", err
+	}
+	overlayFile = filepath.Join(dir, "overlay.json")
+	if err := os.WriteFile(overlayFile, data, 0o644); err != nil {
+		return "", "", err
+	}
+	rel, err := filepath.Rel(c.BuildDir, filepath.Dir(genFile))
+	if err != nil {
+		return "", "", err
+	}
+	return "./" + filepath.ToSlash(rel), overlayFile, nil
 }
