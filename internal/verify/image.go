@@ -143,7 +143,7 @@ func images(src string) ([]platformImage, error) {
 			return nil, err
 		}
 		return fromIndex(ii, func(d v1.Descriptor) bool {
-			return !strings.HasPrefix(d.Annotations[oci.RefName], "sha256-")
+			return !oci.IsAttachmentTag(d.Annotations[oci.RefName])
 		})
 	}
 	var net oci.Network

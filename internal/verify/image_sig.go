@@ -5,7 +5,6 @@ import (
 	"crypto"
 	"fmt"
 	"os"
-	"strings"
 
 	"github.com/google/go-containerregistry/pkg/name"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
@@ -42,7 +41,7 @@ func imageSignatures(src string, pub crypto.PublicKey, keyName string) ([]string
 		seen := map[v1.Hash]bool{}
 		for _, d := range im.Manifests {
 			ref := d.Annotations[oci.RefName]
-			if strings.HasPrefix(ref, "sha256-") {
+			if oci.IsAttachmentTag(ref) {
 				sigs[ref] = d.Digest
 				continue
 			}
@@ -53,9 +52,9 @@ func imageSignatures(src string, pub crypto.PublicKey, keyName string) ([]string
 		}
 		var diffs []string
 		for _, d := range published {
-			sd, ok := sigs[oci.SignatureTag(d)]
+			sd, ok := sigs[oci.AttachmentTag(d, "sig")]
 			if !ok {
-				diffs = append(diffs, fmt.Sprintf("%s is not signed: the layout has no %s", d, oci.SignatureTag(d)))
+				diffs = append(diffs, fmt.Sprintf("%s is not signed: the layout has no %s", d, oci.AttachmentTag(d, "sig")))
 				continue
 			}
 			img, err := ii.Image(sd)
@@ -78,7 +77,7 @@ func imageSignatures(src string, pub crypto.PublicKey, keyName string) ([]string
 	if err != nil {
 		return nil, err
 	}
-	sigRef := ref.Context().Tag(oci.SignatureTag(desc.Digest))
+	sigRef := ref.Context().Tag(oci.AttachmentTag(desc.Digest, "sig"))
 	img, err := remote.Image(sigRef, opts...)
 	if err != nil {
 		return []string{fmt.Sprintf("%s is not signed: %s: %v", desc.Digest, sigRef, err)}, nil

@@ -15,10 +15,6 @@ import (
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 )
 
-// SignatureTag is the tag of the cosign signature attachment of the image
-// or index with digest d.
-func SignatureTag(d v1.Hash) string { return d.Algorithm + "-" + d.Hex + ".sig" }
-
 // VerifySignature checks that sigImg, a signature attachment, holds a
 // simple-signing payload that names digest d, signed with the private key
 // of pub, as cosign verify --key checks it.
