@@ -56,10 +56,11 @@ type platformImage struct {
 // the lock, and its target against the image's platform. Differences are
 // prefixed with the platform.
 func imageArtifact(src string, o Options) (*Result, error) {
-	imgs, err := images(src)
+	is, err := images(src)
 	if err != nil {
 		return nil, fmt.Errorf("reading the image %s: %w", src, err)
 	}
+	imgs := is.platforms
 	if len(imgs) == 0 {
 		return nil, fmt.Errorf("reading the image %s: it holds no image", src)
 	}
@@ -71,7 +72,7 @@ func imageArtifact(src string, o Options) (*Result, error) {
 	binPath := image.Settings(o.Spec).Path
 	r := &Result{Artifact: src}
 	if o.PublicKey != nil {
-		diffs, err := imageSignatures(src, o.PublicKey, o.KeyName)
+		diffs, err := is.signatures(o.PublicKey, o.KeyName)
 		if err != nil {
 			return nil, fmt.Errorf("checking the signatures of %s: %w", src, err)
 		}
@@ -121,52 +122,96 @@ func imageArtifact(src string, o Options) (*Result, error) {
 	return r, nil
 }
 
-// images returns the platform images src holds: every image an OCI
-// layout's index names (leaving out the attachments tagged sha256-…), the
-// image of a docker tarball, or the image or index a registry reference
-// names.
-func images(src string) ([]platformImage, error) {
+// imageSource is what an image argument holds: its platform images, the
+// digests it publishes (an index, or an image), and its attachments by
+// tag (sha256-HEX.sig); a docker tarball has neither of the last two.
+type imageSource struct {
+	platforms  []platformImage
+	published  []v1.Hash
+	attachment func(tag string) (v1.Image, error)
+}
+
+// images reads src: every image an OCI layout's index names (leaving out
+// the attachments), the image of a docker tarball, or the image or index
+// a registry reference names.
+func images(src string) (*imageSource, error) {
 	if fi, err := os.Stat(src); err == nil {
 		if !fi.IsDir() {
 			img, err := tarball.ImageFromPath(src, nil)
 			if err != nil {
 				return nil, err
 			}
-			return withPlatforms([]v1.Image{img})
+			pis, err := withPlatforms([]v1.Image{img})
+			return &imageSource{platforms: pis}, err
 		}
-		p, err := layout.FromPath(src)
-		if err != nil {
-			return nil, err
-		}
-		ii, err := p.ImageIndex()
-		if err != nil {
-			return nil, err
-		}
-		return fromIndex(ii, func(d v1.Descriptor) bool {
-			return !oci.IsAttachmentTag(d.Annotations[oci.RefName])
-		})
+		return layoutImages(src)
 	}
 	var net oci.Network
 	ref, err := name.ParseReference(src, net.NameOptions(src)...)
 	if err != nil {
 		return nil, err
 	}
-	desc, err := remote.Get(ref, net.RemoteOptions(context.Background())...)
+	opts := net.RemoteOptions(context.Background())
+	desc, err := remote.Get(ref, opts...)
 	if err != nil {
 		return nil, err
 	}
+	is := &imageSource{published: []v1.Hash{desc.Digest}, attachment: func(tag string) (v1.Image, error) {
+		return remote.Image(ref.Context().Tag(tag), opts...)
+	}}
 	if desc.MediaType.IsIndex() {
 		ii, err := desc.ImageIndex()
 		if err != nil {
 			return nil, err
 		}
-		return fromIndex(ii, func(v1.Descriptor) bool { return true })
+		is.platforms, err = fromIndex(ii, func(v1.Descriptor) bool { return true })
+		return is, err
 	}
 	img, err := desc.Image()
 	if err != nil {
 		return nil, err
 	}
-	return withPlatforms([]v1.Image{img})
+	is.platforms, err = withPlatforms([]v1.Image{img})
+	return is, err
+}
+
+// layoutImages reads an OCI layout: what its index.json tags, each digest
+// once, and the attachments it tags.
+func layoutImages(dir string) (*imageSource, error) {
+	p, err := layout.FromPath(dir)
+	if err != nil {
+		return nil, err
+	}
+	ii, err := p.ImageIndex()
+	if err != nil {
+		return nil, err
+	}
+	im, err := ii.IndexManifest()
+	if err != nil {
+		return nil, err
+	}
+	attached := map[string]v1.Hash{}
+	seen := map[v1.Hash]bool{}
+	is := &imageSource{}
+	for _, d := range im.Manifests {
+		ref := d.Annotations[oci.RefName]
+		switch {
+		case oci.IsAttachmentTag(ref):
+			attached[ref] = d.Digest
+		case !seen[d.Digest]:
+			seen[d.Digest] = true
+			is.published = append(is.published, d.Digest)
+		}
+	}
+	is.attachment = func(tag string) (v1.Image, error) {
+		d, ok := attached[tag]
+		if !ok {
+			return nil, fmt.Errorf("the layout has no %s", tag)
+		}
+		return ii.Image(d)
+	}
+	is.platforms, err = fromIndex(ii, func(d v1.Descriptor) bool { return !oci.IsAttachmentTag(d.Annotations[oci.RefName]) })
+	return is, err
 }
 
 // fromIndex collects the images of an index and of the indexes it names,
