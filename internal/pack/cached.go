@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"path/filepath"
 
-	"github.com/weldgo/weld/internal/artifact/deb"
 	"github.com/weldgo/weld/internal/build"
 	"github.com/weldgo/weld/internal/outcache"
 	"github.com/weldgo/weld/internal/progress"
@@ -35,21 +34,14 @@ func (c *Cached) Pack(ctx context.Context, b build.Binary) ([]string, error) {
 	out := w.Spec.Outputs
 	debKey := ""
 	if out.Deb != nil && b.Target.OS == "linux" {
-		version, err := deb.VersionFromGo(w.Spec.Version)
-		if err != nil {
-			return nil, err
-		}
-		// The package's own files (the copyright file, the manifest's
-		// files and unit) are part of the key: editing one makes a new
-		// package.
-		content, err := w.debContent(b, version)
-		if err != nil {
-			return nil, fmt.Errorf("packaging %s as .deb: %w", b.Target, err)
-		}
-		debKey = fmt.Sprintf("%q %q %q %q %q %s", out.Deb.Package, out.Deb.Maintainer, out.Deb.Description, out.Deb.Homepage,
-			out.Deb.Section, content.digest())
+		// The package's own files come from the binary (its modules and
+		// their licenses make the copyright file: b.Key covers them), the
+		// deb settings and the files the manifest installs, named by
+		// their content: editing one makes a new package. Nothing here
+		// reads the binary, so a cached package costs no scan.
+		debKey = fmt.Sprintf("%+v %q %s", *out.Deb, w.Spec.Name, DebInputs(w.Spec))
 	}
-	key := outcache.Key("weld packages v2", b.Key, fmt.Sprint(out.Archive), debKey,
+	key := outcache.Key("weld packages v3", b.Key, fmt.Sprint(out.Archive), debKey,
 		w.Spec.Version, w.MTime.String(), w.Tools.Fingerprint(ctx, b.Target, nil))
 	what := "the packages of " + b.Target.String()
 	if paths, ok := c.fromCache(ctx, key, what); ok {

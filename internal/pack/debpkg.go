@@ -128,19 +128,6 @@ func (w *Writer) debContent(a build.Binary, version string) (debContent, error) 
 	return debContent{files: files, description: description, setup: setup}, nil
 }
 
-// digest names a debContent for the cache key: every file's name, mode
-// and bytes (the binary by its path, which the output key covers), the
-// description and the setup.
-func (c debContent) digest() string {
-	h := sha256.New()
-	for _, f := range c.files {
-		fmt.Fprintf(h, "%q %o %d %q\n", f.Name, f.Mode, len(f.Data), f.Src)
-		h.Write(f.Data)
-	}
-	fmt.Fprintf(h, "%q %q", c.description, c.setup)
-	return hex.EncodeToString(h.Sum(nil))
-}
-
 // DebInputs names the content of the files the manifest's .deb installs
 // from this machine (files: and the systemd unit), for the cache keys of
 // what describes a package, such as its SBOM: editing one of them changes
@@ -164,7 +151,7 @@ func DebInputs(sp *spec.Spec) string {
 			fmt.Fprintf(h, "%q: %v\n", src, err)
 			continue
 		}
-		fmt.Fprintf(h, "%q %d\n", src, len(data))
+		fmt.Fprintf(h, "%q %o %d\n", src, fileMode(src), len(data))
 		h.Write(data)
 	}
 	return hex.EncodeToString(h.Sum(nil))
