@@ -78,8 +78,10 @@ func (s *Session) librariesOf(ctx context.Context, a Artifact) ([]toolchain.Libr
 	key := ""
 	if a.Key != "" {
 		key = outcache.Key("weld libraries v1", a.Key, a.Target.String(), stampOf(dpkgStatus))
-		// --no-cache finds them again, and stores them.
-		if data, err := s.cache.LoadRecord(libraryRecords, key); err == nil && !s.opts.NoCache {
+		// Like the module fingerprints, the record is checked against
+		// what it was read from (dpkg's database and every file's size
+		// and time), so --no-cache, which compiles again, uses it too.
+		if data, err := s.cache.LoadRecord(libraryRecords, key); err == nil {
 			var rec libraryRecord
 			if json.Unmarshal(data, &rec) == nil && unchanged(rec.Files) {
 				return rec.Libraries, nil
